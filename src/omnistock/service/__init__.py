@@ -1,0 +1,1 @@
+"""Use cases: handlers that load state through a unit of work, call the domain, and save."""
