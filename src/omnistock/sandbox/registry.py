@@ -7,9 +7,14 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from omnistock.sandbox.common.base import SandboxOptions
+from omnistock.sandbox.meta.app import create_app as meta_app
+from omnistock.sandbox.woocommerce.app import create_app as woocommerce_app
 
 __all__ = ["SANDBOXES", "AppFactory"]
 
 AppFactory = Callable[[SandboxOptions], FastAPI]
 
-SANDBOXES: dict[str, AppFactory] = {}
+SANDBOXES: dict[str, AppFactory] = {
+    "woocommerce": woocommerce_app,
+    "meta": meta_app,
+}

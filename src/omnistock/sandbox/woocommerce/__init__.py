@@ -1,0 +1,1 @@
+"""WooCommerce REST API v3 sandbox: ``create_app`` in ``omnistock.sandbox.woocommerce.app``."""
