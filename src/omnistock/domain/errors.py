@@ -53,6 +53,9 @@ class InvalidFile(DomainError):
         self.line = line
         self.column = column
 
+    def __str__(self) -> str:
+        return self.message  # already says where: "line 3, column 'on_hand': …"
+
 
 class UnknownSku(DomainError):
     code = ErrorCode.UNKNOWN_SKU

@@ -1,0 +1,225 @@
+"""Allocation: how many units of a SKU each channel account is told it may sell.
+
+``available`` (on hand minus open reservations, or what the components of a bundle allow) minus
+the buffer is ``sellable``; the policy's strategy splits it among the channels, then the
+per-channel ``max_listed`` caps apply. A paused SKU (see ``buffer``) shows 0 everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from math import gcd, lcm
+
+from omnistock.domain.apportion import QuotaTable, largest_remainder
+from omnistock.domain.buffer import is_paused
+from omnistock.domain.ids import ChannelId, Sku
+from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel, bundle_available
+from omnistock.domain.policy import Policy, Strategy, VelocityLimits
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllocationInput:
+    """Everything needed to allocate one SKU; ``bundle`` non-empty means a kit.
+
+    For a kit, availability comes from ``component_available`` (units of each component that
+    can still be sold); ``velocity_shares`` are fractions 0–1 from ``velocity.rebalance_shares``.
+    """
+
+    sku: Sku
+    levels: Sequence[StockLevel]
+    reservations: Sequence[Reservation]
+    policy: Policy
+    channels: Sequence[ChannelId]
+    was_paused: bool = False
+    velocity_shares: Mapping[ChannelId, Decimal] | None = None
+    bundle: Sequence[BundleComponent] = ()
+    component_available: Mapping[Sku, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Allocation:
+    """The numbers of one SKU; ``quantities`` is what each channel should show.
+
+    For a kit, ``on_hand`` is the number of kits the components allow.
+    """
+
+    sku: Sku
+    on_hand: int
+    reserved: int
+    available: int
+    buffer: int
+    paused: bool
+    sellable: int
+    quantities: Mapping[ChannelId, int]
+
+
+def allocate_sku(inp: AllocationInput) -> Allocation:
+    """Allocate one SKU (hot path: called for every SKU on a full recompute)."""
+    if inp.bundle:
+        on_hand = bundle_available(inp.bundle, inp.component_available)
+    else:
+        on_hand = 0
+        for level in inp.levels:
+            on_hand += level.on_hand
+    reserved = 0
+    for reservation in inp.reservations:
+        if reservation.open:
+            reserved += reservation.quantity
+    available = on_hand - reserved if on_hand > reserved else 0
+    policy = inp.policy
+    buffer = policy.buffer
+    sellable = available - buffer if available > buffer else 0
+    paused = is_paused(available, buffer, policy.resume_margin, inp.was_paused)
+    if paused:
+        quantities: dict[ChannelId, int] = dict.fromkeys(inp.channels, 0)
+    else:
+        quantities = split(sellable, policy, inp.channels, inp.velocity_shares)
+    return Allocation(
+        sku=inp.sku,
+        on_hand=on_hand,
+        reserved=reserved,
+        available=available,
+        buffer=buffer,
+        paused=paused,
+        sellable=sellable,
+        quantities=quantities,
+    )
+
+
+def allocate_many(inputs: Sequence[AllocationInput]) -> list[Allocation]:
+    """``allocate_sku`` for each input, in order."""
+    return [allocate_sku(inp) for inp in inputs]
+
+
+def split(
+    sellable: int,
+    policy: Policy,
+    channels: Sequence[ChannelId],
+    velocity_shares: Mapping[ChannelId, Decimal] | None = None,
+) -> dict[ChannelId, int]:
+    """Final per-channel quantities for ``sellable`` units: the strategy, then the caps."""
+    raw = strategy_split(sellable, policy, channels, velocity_shares)
+    return apply_caps(raw, policy.max_listed) if policy.max_listed else raw
+
+
+def strategy_split(
+    sellable: int,
+    policy: Policy,
+    channels: Sequence[ChannelId],
+    velocity_shares: Mapping[ChannelId, Decimal] | None = None,
+) -> dict[ChannelId, int]:
+    """Per-channel quantities from the strategy alone, before ``max_listed`` caps.
+
+    ``shared``: every channel sees ``sellable``. ``percentage``: each channel its share % of
+    ``sellable`` (quota method, see ``apportion``), the reserve and unassigned percent never
+    shown, a channel without a share gets 0. ``velocity``: ``velocity_shares`` (fractions) by
+    largest remainder; without them, equal shares within the floor and ceiling.
+    """
+    if policy.strategy is Strategy.SHARED:
+        return dict.fromkeys(channels, max(sellable, 0))
+    if policy.strategy is Strategy.PERCENTAGE:
+        return _percentage(sellable, policy, channels)
+    shares = velocity_shares if velocity_shares is not None else _even(channels, policy.velocity)
+    return _velocity(sellable, shares, channels)
+
+
+def apply_caps(
+    quantities: Mapping[ChannelId, int], caps: Mapping[ChannelId, int]
+) -> dict[ChannelId, int]:
+    """Each channel's quantity lowered to its ``max_listed`` cap, if it has one."""
+    return {ch: min(q, caps[ch]) if ch in caps else q for ch, q in quantities.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A percentage policy precomputed for one channel list."""
+
+    parties: tuple[ChannelId, ...]  # channels with a positive share, sorted by name
+    numerator: int  # Σ shares of ``parties`` = numerator / denominator (a fraction of 1)
+    denominator: int
+    table: QuotaTable | None
+
+
+_PLANS: dict[int, tuple[Policy, dict[tuple[ChannelId, ...], _Plan]]] = {}
+_PLANS_LOCK = threading.Lock()
+_PLANS_MAX = 4096
+
+
+def _percentage(
+    sellable: int, policy: Policy, channels: Sequence[ChannelId]
+) -> dict[ChannelId, int]:
+    plan = _plan(policy, tuple(channels))
+    result = dict.fromkeys(channels, 0)
+    if plan.table is None or sellable <= 0:
+        return result
+    house = sellable * plan.numerator // plan.denominator
+    for channel, units in zip(plan.parties, plan.table.seats(house), strict=True):
+        result[channel] = units
+    return result
+
+
+def _plan(policy: Policy, channels: tuple[ChannelId, ...]) -> _Plan:
+    entry = _PLANS.get(id(policy))
+    if entry is not None and entry[0] is policy:
+        plan = entry[1].get(channels)
+        if plan is not None:
+            return plan
+    plan = _make_plan(policy, channels)
+    with _PLANS_LOCK:
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        entry = _PLANS.get(id(policy))
+        if entry is None or entry[0] is not policy:
+            entry = _PLANS[id(policy)] = (policy, {})
+        entry[1][channels] = plan
+    return plan
+
+
+def _make_plan(policy: Policy, channels: tuple[ChannelId, ...]) -> _Plan:
+    fractions = {
+        ch: Fraction(policy.shares[ch]) / 100
+        for ch in sorted(set(channels))
+        if policy.shares.get(ch, Decimal(0)) > 0
+    }
+    if not fractions:
+        return _Plan((), 0, 1, None)
+    denominator = lcm(*(f.denominator for f in fractions.values()))
+    weights = [int(f * denominator) for f in fractions.values()]
+    divisor = gcd(*weights)
+    table = QuotaTable([w // divisor for w in weights])
+    return _Plan(tuple(fractions), sum(weights), denominator, table)
+
+
+def _velocity(
+    sellable: int, shares: Mapping[ChannelId, Decimal], channels: Sequence[ChannelId]
+) -> dict[ChannelId, int]:
+    result = dict.fromkeys(channels, 0)
+    parties = sorted(ch for ch in set(channels) if shares.get(ch, Decimal(0)) > 0)
+    if not parties or sellable <= 0:
+        return result
+    fractions = [Fraction(shares[ch]) for ch in parties]
+    total = sum(fractions, Fraction(0))
+    if total > 1:  # never hand out more than sellable, even if given shares overshoot
+        fractions = [f / total for f in fractions]
+    denominator = lcm(*(f.denominator for f in fractions))
+    weights = [int(f * denominator) for f in fractions]
+    for channel, units in zip(
+        parties, largest_remainder(sellable, weights, denominator), strict=True
+    ):
+        result[channel] = units
+    return result
+
+
+def _even(channels: Sequence[ChannelId], limits: VelocityLimits) -> dict[ChannelId, Decimal]:
+    """Equal shares (no sales history yet), clamped to the velocity floor and ceiling."""
+    unique = set(channels)
+    if not unique:
+        return {}
+    share = min(max(Decimal(1) / len(unique), limits.floor), limits.ceiling)
+    if share * len(unique) > 1:
+        share = Decimal(1) / len(unique)
+    return dict.fromkeys(unique, share)
