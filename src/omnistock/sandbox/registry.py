@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from omnistock.sandbox.amazon.app import create_app as amazon_app
 from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.meta.app import create_app as meta_app
 from omnistock.sandbox.woocommerce.app import create_app as woocommerce_app
@@ -16,5 +17,6 @@ AppFactory = Callable[[SandboxOptions], FastAPI]
 
 SANDBOXES: dict[str, AppFactory] = {
     "woocommerce": woocommerce_app,
+    "amazon": amazon_app,
     "meta": meta_app,
 }
