@@ -92,7 +92,7 @@ def _split(data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Mapping[s
             sections[key] = _table(value, key)
         else:
             known = ", ".join(("database", *AREA_SECTIONS))
-            raise ConfigError(f"unknown key {key!r} (known: {known})", field=key)
+            raise ConfigError(f"unknown key (known: {known})", field=key)
     return database, sections
 
 
@@ -101,10 +101,10 @@ def _database(value: object) -> dict[str, str]:
     for key, item in table.items():
         expected = _DATABASE_KEYS.get(key)
         if expected is None:
-            raise ConfigError(f"unknown key 'database.{key}' (known: url)", field=f"database.{key}")
+            raise ConfigError("unknown key (known: url)", field=f"database.{key}")
         if not isinstance(item, expected):
             raise ConfigError(
-                f"'database.{key}' must be a {expected.__name__}, got {type(item).__name__}",
+                f"must be a {expected.__name__}, got {type(item).__name__}",
                 field=f"database.{key}",
             )
     return dict(table)
@@ -112,5 +112,5 @@ def _database(value: object) -> dict[str, str]:
 
 def _table(value: object, name: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{name!r} must be a table, got {type(value).__name__}", field=name)
+        raise ConfigError(f"must be a table, got {type(value).__name__}", field=name)
     return value

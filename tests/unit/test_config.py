@@ -60,27 +60,27 @@ def test_config_flag_beats_environment_config(config_file: Path, tmp_path: Path)
 
 def test_unknown_top_level_key_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, '[databse]\nurl = "x"\n')
-    with pytest.raises(ConfigError, match="databse") as info:
+    with pytest.raises(ConfigError, match="^databse: unknown key") as info:
         Settings.from_env({}, config_file=path)
     assert info.value.field == "databse"
 
 
 def test_unknown_database_key_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, '[database]\nurl = "sqlite://"\npool = 5\n')
-    with pytest.raises(ConfigError, match=r"database\.pool") as info:
+    with pytest.raises(ConfigError, match=r"^database\.pool: unknown key") as info:
         Settings.from_env({}, config_file=path)
     assert info.value.field == "database.pool"
 
 
 def test_wrong_type_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, "[database]\nurl = 5\n")
-    with pytest.raises(ConfigError, match=r"'database\.url' must be a str, got int"):
+    with pytest.raises(ConfigError, match=r"^database\.url: must be a str, got int$"):
         Settings.from_env({}, config_file=path)
 
 
 def test_section_that_is_not_a_table_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, 'notify = "sms"\n')
-    with pytest.raises(ConfigError, match="'notify' must be a table") as info:
+    with pytest.raises(ConfigError, match="^notify: must be a table") as info:
         Settings.from_env({}, config_file=path)
     assert info.value.field == "notify"
 
