@@ -18,7 +18,8 @@ from omnistock.domain.apportion import QuotaTable, largest_remainder
 from omnistock.domain.buffer import is_paused
 from omnistock.domain.ids import ChannelId, Sku
 from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel, bundle_available
-from omnistock.domain.policy import Policy, Strategy, VelocityLimits
+from omnistock.domain.policy import Policy, Strategy
+from omnistock.domain.velocity import even_shares
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +124,9 @@ def strategy_split(
         return dict.fromkeys(channels, max(sellable, 0))
     if policy.strategy is Strategy.PERCENTAGE:
         return _percentage(sellable, policy, channels)
-    shares = velocity_shares if velocity_shares is not None else _even(channels, policy.velocity)
+    shares = (
+        velocity_shares if velocity_shares is not None else even_shares(channels, policy.velocity)
+    )
     return _velocity(sellable, shares, channels)
 
 
@@ -147,6 +150,7 @@ class _Plan:
 _PLANS: dict[int, tuple[Policy, dict[tuple[ChannelId, ...], _Plan]]] = {}
 _PLANS_LOCK = threading.Lock()
 _PLANS_MAX = 4096
+_ROUNDING = Fraction(1, 1_000_000)
 
 
 def _percentage(
@@ -203,7 +207,9 @@ def _velocity(
         return result
     fractions = [Fraction(shares[ch]) for ch in parties]
     total = sum(fractions, Fraction(0))
-    if total > 1:  # never hand out more than sellable, even if given shares overshoot
+    if total > 1 or 1 - total <= _ROUNDING * len(parties):
+        # never above sellable if shares overshoot; a sum short of 1 only by the 6-place
+        # rounding of ``rebalance_shares`` counts as 1 (else 1 unit would never be listed)
         fractions = [f / total for f in fractions]
     denominator = lcm(*(f.denominator for f in fractions))
     weights = [int(f * denominator) for f in fractions]
@@ -212,14 +218,3 @@ def _velocity(
     ):
         result[channel] = units
     return result
-
-
-def _even(channels: Sequence[ChannelId], limits: VelocityLimits) -> dict[ChannelId, Decimal]:
-    """Equal shares (no sales history yet), clamped to the velocity floor and ceiling."""
-    unique = set(channels)
-    if not unique:
-        return {}
-    share = min(max(Decimal(1) / len(unique), limits.floor), limits.ceiling)
-    if share * len(unique) > 1:
-        share = Decimal(1) / len(unique)
-    return dict.fromkeys(unique, share)
