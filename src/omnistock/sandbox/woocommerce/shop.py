@@ -37,7 +37,8 @@ class WooShop(SandboxBase):
         self.reset_state()
 
     def now(self) -> datetime:
-        return self.clock.now()
+        """Sandbox time at MySQL ``DATETIME`` resolution (whole seconds), as WordPress stores it."""
+        return self.clock.now().replace(microsecond=0)
 
     def reset_state(self) -> None:
         self.buyers.seed(self.options.seed)
