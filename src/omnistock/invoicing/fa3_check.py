@@ -173,12 +173,22 @@ def rate_group_fields(net_field: str) -> tuple[str, str] | None:
 
 
 def check_pln(fa: Any, field: str, rows: list[Row]) -> list[Finding]:
-    """``P_14_xW`` against the lines' own ``KursWaluty`` (skipped if any line lacks one)."""
+    """``P_14_xW`` against the lines' own ``KursWaluty`` (skipped if any line lacks one).
+
+    Rounded once over all lines; for a correction also ``round(after) − round(before)``.
+    """
     actual = _num(fa, field)
     if actual is None or not rows or any(r.fx is None or r.net is None for r in rows):
         return []
-    exact = sum(((r.net or ZERO) * r.sign * r.percent / 100 * (r.fx or ZERO) for r in rows), ZERO)
-    return _compare(field, round_grosz(exact), actual)
+    after, before = _pln([r for r in rows if r.sign > 0]), _pln([r for r in rows if r.sign < 0])
+    expected = round_grosz(after - before)
+    if actual in (expected, round_grosz(after) - round_grosz(before)):
+        return []
+    return _compare(field, expected, actual)
+
+
+def _pln(rows: list[Row]) -> Decimal:
+    return sum(((r.net or ZERO) * r.percent / 100 * (r.fx or ZERO) for r in rows), ZERO)
 
 
 def _compare(field: str, expected: Decimal, actual: Decimal) -> list[Finding]:

@@ -102,8 +102,12 @@ class Fa3Schema:
     def __init__(self, files: Mapping[str, Path]) -> None:
         self.files = dict(files)
         self.directory = self.files[MAIN].parent
-        tree = etree.parse(str(self.files[MAIN]), _parser(self.files))
-        self._schema = etree.XMLSchema(tree)
+        try:
+            tree = etree.parse(str(self.files[MAIN]), _parser(self.files))
+            self._schema = etree.XMLSchema(tree)
+        except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+            message = f"cannot compile the FA(3) schema in {self.directory}: {exc}"
+            raise InvalidValue(message, field=ENV_DIR) from exc
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Fa3Schema:
@@ -115,8 +119,9 @@ class Fa3Schema:
         tree = parse_document(document) if isinstance(document, bytes) else document
         if self._schema.validate(tree):
             return []
+        root = tree.getroot() if hasattr(tree, "getroot") else tree
         return [
-            SchemaProblem(line=e.line, path=e.path or "", message=e.message)
+            SchemaProblem(line=e.line, path=readable_path(root, e.path), message=e.message)
             for e in self._schema.error_log
         ]
 
@@ -127,6 +132,20 @@ class Fa3Schema:
             first = problems[0]
             message = f"not valid FA(3): {first.message} (line {first.line})"
             raise Fa3Invalid(message, field=first.path or None, problems=tuple(problems))
+
+
+def readable_path(root: Any, xpath: str | None) -> str:
+    """``/*/*[3]/*[5]`` (libxml2's path) → ``Faktura/Podmiot2/GV``; unchanged if not found."""
+    if not xpath:
+        return ""
+    try:
+        nodes = root.getroottree().xpath(xpath)
+    except etree.XPathError:
+        return xpath
+    if not nodes or not isinstance(nodes[0], etree._Element):
+        return xpath
+    names = [etree.QName(node).localname for node in (nodes[0], *nodes[0].iterancestors())]
+    return "/".join(reversed(names))
 
 
 @lru_cache(maxsize=4)
