@@ -2,6 +2,8 @@
 
 A kit is available as often as its scarcest component allows
 (``inventory.bundle_available``); selling one reserves its components, never the kit itself.
+Kits may contain kits: always work on the *flattened* components (``flat_components``), or a
+stock SKU reached through two paths would be counted twice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku
-from omnistock.domain.inventory import BundleComponent, Reservation
+from omnistock.domain.inventory import BundleComponent, Reservation, bundle_available
 
 MAX_DEPTH = 8
 
@@ -44,6 +46,22 @@ def reservations_for_line(
         raise InvalidValue("ordered quantity must be positive", field="quantity")
     needs = component_needs(sku, quantity, bundles)
     return [Reservation(sku=s, quantity=q, order_ref=order_ref) for s, q in needs.items()]
+
+
+def flat_components(sku: Sku, bundles: Mapping[Sku, Bundle]) -> list[BundleComponent]:
+    """The stocked SKUs one unit of a kit consumes (nested kits expanded, shared SKUs summed).
+
+    This is what ``AllocationInput.bundle`` should receive.
+    """
+    needs = component_needs(sku, 1, bundles)
+    return [BundleComponent(sku=s, quantity=q) for s, q in needs.items()]
+
+
+def kit_available(sku: Sku, bundles: Mapping[Sku, Bundle], available: Mapping[Sku, int]) -> int:
+    """Units of ``sku`` sellable given the ``available`` units of stocked SKUs."""
+    if sku not in bundles:
+        return max(available.get(sku, 0), 0)
+    return bundle_available(flat_components(sku, bundles), available)
 
 
 def component_needs(sku: Sku, quantity: int, bundles: Mapping[Sku, Bundle]) -> dict[Sku, int]:

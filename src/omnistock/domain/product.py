@@ -44,7 +44,7 @@ class VatRate(StrEnum):
 
 def gtin_is_valid(code: str) -> bool:
     """True for a GTIN-8/12/13/14 (EAN-8, UPC-A, EAN-13, ITF-14) with a correct check digit."""
-    if not code.isdigit() or len(code) not in (8, 12, 13, 14):
+    if not (code.isascii() and code.isdigit()) or len(code) not in (8, 12, 13, 14):
         return False
     digits = [int(c) for c in code]
     body, check = digits[:-1], digits[-1]

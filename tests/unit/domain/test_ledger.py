@@ -1,0 +1,63 @@
+"""Ledger movements: set and adjust, never negative on hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from omnistock.domain.errors import InvalidValue
+from omnistock.domain.ids import Sku, WarehouseId
+from omnistock.domain.ledger import Movement, MovementKind, apply_movement
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def move(kind: MovementKind, quantity: int, **kwargs: object) -> Movement:
+    return Movement(
+        sku=Sku("X"),
+        warehouse=WarehouseId("main"),
+        kind=kind,
+        quantity=quantity,
+        observed_at=kwargs.pop("observed_at", NOW),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("on_hand", "kind", "quantity", "expected"),
+    [
+        (5, MovementKind.SET, 9, 9),  # a count replaces what was there
+        (5, MovementKind.SET, 0, 0),  # counting zero is allowed
+        (5, MovementKind.ADJUST, -5, 0),  # selling the last units
+        (5, MovementKind.ADJUST, 3, 8),  # a delivery
+        (0, MovementKind.ADJUST, 0, 0),  # a zero adjustment changes nothing
+    ],
+)
+def test_apply_movement_table(
+    on_hand: int, kind: MovementKind, quantity: int, expected: int
+) -> None:
+    assert apply_movement(on_hand, move(kind, quantity)) == expected
+
+
+def test_adjust_below_zero_is_rejected() -> None:
+    with pytest.raises(InvalidValue) as exc:
+        apply_movement(2, move(MovementKind.ADJUST, -3))
+    assert exc.value.field == "quantity"
+    assert "-1" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"kind": MovementKind.SET, "quantity": -1}, "quantity"),  # negative count
+        ({"observed_at": datetime(2026, 1, 1)}, "observed_at"),  # noqa: DTZ001 — naive time
+        ({"idempotency_key": "  "}, "idempotency_key"),  # blank key
+    ],
+)
+def test_bad_movements_are_rejected(kwargs: dict[str, object], field: str) -> None:
+    kind = kwargs.pop("kind", MovementKind.ADJUST)
+    quantity = kwargs.pop("quantity", 1)
+    with pytest.raises(InvalidValue) as exc:
+        move(kind, quantity, **kwargs)  # type: ignore[arg-type]
+    assert exc.value.field == field
