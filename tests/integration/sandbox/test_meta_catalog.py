@@ -179,8 +179,11 @@ def test_auth_errors_use_the_graph_envelope(graph) -> None:
 def test_unknown_catalog_path_and_no_order_api(graph) -> None:
     error = _error(graph.get("/v26.0/424242424242/products", params=TOKEN), 100)
     assert error["error_subcode"] == 33
-    _error(graph.get(f"{EDGE}/commerce_orders", params=TOKEN), 2500)
-    _error(graph.get("/v26.0/123456/commerce_orders", params=TOKEN), 2500)
+    edge = _error(graph.get(f"{EDGE}/commerce_orders", params=TOKEN), 100)
+    assert "nonexisting field (commerce_orders)" in edge["message"]
+    page = _error(graph.get("/v26.0/123456/commerce_orders", params=TOKEN), 100)
+    assert page["error_subcode"] == 33
+    _error(graph.get(f"{EDGE}/items_batch", params=TOKEN), 100)
     _error(graph.get(f"/latest/{DEFAULT_CATALOG_ID}/products", params=TOKEN), 2500)
 
 

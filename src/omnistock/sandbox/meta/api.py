@@ -122,7 +122,7 @@ def _page(
     page = items[start : start + limit]
     body: dict[str, Any] = {"data": [item.read(fields) for item in page]}
     if page:
-        cursor = {"before": _cursor(start), "after": _cursor(start + len(page) - 1 + 1)}
+        cursor = {"before": _cursor(start), "after": _cursor(start + len(page))}
         body["paging"] = {"cursors": cursor}
         if start + limit < len(items):
             query = {k: v for k, v in params.items() if k != "access_token"}
@@ -144,6 +144,16 @@ def graph_router(sandbox: MetaSandbox) -> APIRouter:
     )
     for edge, method, handler in edges:
         _route(router, sandbox, edge, method, handler)
+
+    @router.api_route("/{version}/{catalog_id}/{edge}", methods=["GET", "POST", "DELETE"])
+    async def other_edge(version: str, catalog_id: str, edge: str, request: Request) -> None:
+        """Any other edge (``commerce_orders`` included: Meta removed the order API in 2026)."""
+        _catalog(sandbox, version, catalog_id, request.method.lower())
+        raise GraphError(
+            f"(#100) Tried accessing nonexisting field ({edge}) on node type (ProductCatalog)",
+            code=100,
+        )
+
     return router
 
 
