@@ -111,9 +111,12 @@ class InMemoryChannel:
         self.call_log: list[CallRecord] = []
         self.oversized: list[UUID] = []
         self.reads = 0
-        self._state = self._load() if path and path.exists() else _State()
+        self.polls = 0
+        existing = path is not None and path.exists()
+        self._state = self._load() if existing else _State()
         if offers:
             self._state.quantities.update(offers)
+        if offers or not existing:
             self._save()
 
     # -- ChannelAdapter ------------------------------------------------------------------
@@ -130,6 +133,7 @@ class InMemoryChannel:
 
     def poll(self, batch_id: UUID) -> PushReport:
         with self._lock:
+            self.polls += 1
             key = str(batch_id)
             if key not in self._state.commands:
                 raise BatchNotFound(f"unknown batch {batch_id}", channel=self.name)
