@@ -227,7 +227,21 @@ def test_catalog_batch_rate_limit_answers_80014_with_usage_header(graph) -> None
 def test_default_rate_limit_is_100_calls_per_hour(serve) -> None:
     with _graph(serve, time_scale=1.0) as graph:
         limits = graph.get("/_sandbox/limits").json()
-        assert limits == {"calls": 100, "window_seconds": 3600.0}
+        assert limits == {
+            "calls": 100,
+            "window_seconds": 3600.0,
+            "max_requests": 5000,
+            "max_payload_bytes": 28 * 1024 * 1024,
+        }
+
+
+def test_payload_size_cap(graph) -> None:
+    caps = {"calls": 100, "window_seconds": 3600, "max_payload_bytes": 4096}
+    assert graph.put("/_sandbox/limits", json=caps).status_code == 200
+    small = [_update("KUBEK-001", 3)] * 10
+    assert _batch(graph, small).status_code == 200
+    error = _error(_batch(graph, small * 10), 100)
+    assert "maximum size" in error["message"]
 
 
 def test_partial_batch_failures_leave_failed_items_unchanged(serve) -> None:

@@ -34,6 +34,10 @@ class BatchLimit(BaseModel):
     model_config = _Strict
     calls: int = Field(ge=1, description="items_batch calls allowed per catalog per window")
     window_seconds: float = Field(gt=0, description="window length in sandbox seconds")
+    max_requests: int = Field(default=5000, ge=1, description="requests per items_batch call")
+    max_payload_bytes: int = Field(
+        default=28 * 1024 * 1024, ge=1, description="body size per items_batch call"
+    )
 
 
 def quantities(catalog: Catalog) -> dict[str, Any]:
@@ -81,12 +85,19 @@ def admin_routes(sandbox: MetaSandbox) -> APIRouter:
 
     @router.get("/limits")
     async def get_limit() -> BatchLimit:
-        return BatchLimit(calls=sandbox.limit.limit, window_seconds=sandbox.limit.window_seconds)
+        return BatchLimit(
+            calls=sandbox.limit.limit,
+            window_seconds=sandbox.limit.window_seconds,
+            max_requests=sandbox.max_requests,
+            max_payload_bytes=sandbox.max_payload_bytes,
+        )
 
     @router.put("/limits")
     async def put_limit(limit: BatchLimit) -> BatchLimit:
-        """Change the Catalog Batch rate limit (starts a fresh window)."""
+        """Change the Catalog Batch rate limit (starts a fresh window) and the batch size caps."""
         sandbox.set_limit(limit.calls, limit.window_seconds)
+        sandbox.max_requests = limit.max_requests
+        sandbox.max_payload_bytes = limit.max_payload_bytes
         return limit
 
     @router.get("/batches")

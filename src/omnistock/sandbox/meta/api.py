@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from omnistock.sandbox.meta.catalog import Catalog, CatalogItem
 from omnistock.sandbox.meta.errors import GraphError, param_error, throttled, unknown_object
 from omnistock.sandbox.meta.params import check_token, graph_params, json_param
-from omnistock.sandbox.meta.state import MAX_REQUESTS_PER_BATCH, MetaSandbox
+from omnistock.sandbox.meta.state import MetaSandbox
 
 _VERSION = re.compile(r"^v\d+\.\d+$")
 ITEM_TYPES = ("PRODUCT_ITEM", "HOTEL", "FLIGHT", "DESTINATION", "HOME_LISTING", "VEHICLE")
@@ -33,7 +33,7 @@ def _catalog(sandbox: MetaSandbox, version: str | None, catalog_id: str, method:
     return catalog
 
 
-def _batch_requests(params: dict[str, Any]) -> tuple[list[Any], bool]:
+def _batch_requests(params: dict[str, Any], max_requests: int) -> tuple[list[Any], bool]:
     item_type = params.get("item_type")
     if item_type is None:
         raise param_error("The parameter item_type is required")
@@ -44,8 +44,8 @@ def _batch_requests(params: dict[str, Any]) -> tuple[list[Any], bool]:
     requests = json_param(params, "requests")
     if not isinstance(requests, list):
         raise param_error("Param requests must be an array.")
-    if len(requests) > MAX_REQUESTS_PER_BATCH:
-        raise param_error(f"Param requests must contain at most {MAX_REQUESTS_PER_BATCH} elements")
+    if len(requests) > max_requests:
+        raise param_error(f"Param requests must contain at most {max_requests} elements")
     upsert = params.get("allow_upsert", True)
     return requests, str(upsert).lower() not in ("false", "0")
 
@@ -57,7 +57,10 @@ async def items_batch(
     check_token(request, params, sandbox.access_token)
     catalog = _catalog(sandbox, version, catalog_id, "post")
     try:
-        requests, upsert = _batch_requests(params)
+        if len(await request.body()) > sandbox.max_payload_bytes:
+            megabytes = sandbox.max_payload_bytes / 1024 / 1024
+            raise param_error(f"The request payload exceeds the maximum size of {megabytes:g} MB")
+        requests, upsert = _batch_requests(params, sandbox.max_requests)
         if not sandbox.limit.hit(catalog.id).allowed:
             raise throttled()
     except GraphError as error:

@@ -15,6 +15,7 @@ DEFAULT_CATALOG_ID = "100000000000001"
 BATCH_CALLS_PER_WINDOW = 100  # "up to 100 calls per hour" (catalog best practices)
 BATCH_WINDOW_SECONDS = 3600.0
 MAX_REQUESTS_PER_BATCH = 5000
+MAX_PAYLOAD_BYTES = 28 * 1024 * 1024  # "≤ 28 MB" per items_batch call
 
 _DEMO = (
     ("KUBEK-001", "Kubek ceramiczny 330 ml", "39.90 PLN", 25),
@@ -32,6 +33,8 @@ class MetaSandbox(SandboxBase):
         self.catalogs: dict[str, Catalog] = {}
         self.batches = BatchQueue()
         self.limit = SlidingWindow(BATCH_CALLS_PER_WINDOW, BATCH_WINDOW_SECONDS, self.clock)
+        self.max_requests = MAX_REQUESTS_PER_BATCH
+        self.max_payload_bytes = MAX_PAYLOAD_BYTES
         self.reset_state()
 
     def now(self) -> datetime:
