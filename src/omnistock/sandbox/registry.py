@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from omnistock.sandbox.allegro.app import create_app as create_allegro
 from omnistock.sandbox.amazon.app import create_app as amazon_app
 from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.meta.app import create_app as meta_app
@@ -16,6 +17,7 @@ __all__ = ["SANDBOXES", "AppFactory"]
 AppFactory = Callable[[SandboxOptions], FastAPI]
 
 SANDBOXES: dict[str, AppFactory] = {
+    "allegro": create_allegro,
     "woocommerce": woocommerce_app,
     "amazon": amazon_app,
     "meta": meta_app,

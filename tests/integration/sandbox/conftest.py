@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
+import httpx
 import pytest
 from starlette.types import ASGIApp
 
+from omnistock.sandbox.allegro import AllegroLimits, AllegroSandbox
+from omnistock.sandbox.allegro import create_app as create_allegro
+from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.common.server import SandboxServer
 
 Serve = Callable[[ASGIApp], SandboxServer]
@@ -25,3 +31,62 @@ def serve() -> Iterator[Serve]:
     yield start
     for server in servers:
         server.stop()
+
+
+MEDIA = "application/vnd.allegro.public.v1+json"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+@dataclass
+class AllegroEnv:
+    """A running Allegro sandbox: its state, base URL, an authorised client and a bare one."""
+
+    sandbox: AllegroSandbox
+    url: str
+    api: httpx.Client
+    raw: httpx.Client
+
+    def token(self) -> dict[str, Any]:
+        """A fresh token pair through the device flow (auto-consent, clock advanced)."""
+        return device_token(self.raw, self.sandbox)
+
+
+def device_token(raw: httpx.Client, sandbox: AllegroSandbox) -> dict[str, Any]:
+    """Run the device flow: start, first poll (pending), wait an interval, poll again."""
+    started = raw.post("/auth/oauth/device", data={"client_id": "omnistock-sandbox"})
+    assert started.status_code == 200, started.text
+    poll = {"grant_type": DEVICE_GRANT, "device_code": started.json()["device_code"]}
+    first = raw.post("/auth/oauth/token", params=poll)
+    assert first.json()["error"] == "authorization_pending"
+    sandbox.clock.advance(5)
+    second = raw.post("/auth/oauth/token", params=poll)
+    assert second.status_code == 200, second.text
+    body: dict[str, Any] = second.json()
+    return body
+
+
+@pytest.fixture
+def allegro_env(serve: Serve) -> Iterator[Callable[..., AllegroEnv]]:
+    """``allegro_env(**options, limits=…)`` starts an Allegro sandbox with a ready client."""
+    clients: list[httpx.Client] = []
+
+    def start(limits: AllegroLimits | None = None, **options: Any) -> AllegroEnv:
+        app = create_allegro(SandboxOptions(**options), limits)
+        server = serve(app)
+        sandbox = app.state.sandbox
+        raw = httpx.Client(base_url=server.url, auth=("omnistock-sandbox", "omnistock-sandbox"))
+        token = device_token(raw, sandbox)
+        api = httpx.Client(
+            base_url=server.url,
+            headers={
+                "Authorization": f"Bearer {token['access_token']}",
+                "Accept": MEDIA,
+                "Content-Type": MEDIA,
+            },
+        )
+        clients.extend([raw, api])
+        return AllegroEnv(sandbox=sandbox, url=server.url, api=api, raw=raw)
+
+    yield start
+    for client in clients:
+        client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 
 import httpx
@@ -87,6 +88,9 @@ def test_drop_closes_the_connection_without_a_response(serve) -> None:
     server = serve(app)
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
         httpx.get(f"{server.url}/ping")
+    deadline = time.monotonic() + 5
+    while not toy.requests.entries() and time.monotonic() < deadline:
+        time.sleep(0.01)  # the server logs the request once it has closed the connection
     assert toy.requests.entries()[0].status is None
 
 
