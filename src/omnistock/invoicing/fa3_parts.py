@@ -141,8 +141,8 @@ def add_line(
         sub(row, "GTIN", line.gtin)
     sub(row, "P_8A", line.unit)
     sub(row, "P_8B", plain(line.quantity))
-    sub(row, "P_9A", price(line.net_price))
-    sub(row, "P_11", amount(line.net))
+    sub(row, "P_9B" if line.is_gross else "P_9A", price(line.unit_price))
+    sub(row, "P_11A" if line.is_gross else "P_11", amount(line.value))
     sub(row, "P_12", line.vat.value)
     if split_payment and line.annex15:
         sub(row, "P_12_Zal_15", "1")

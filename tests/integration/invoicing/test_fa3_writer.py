@@ -20,9 +20,11 @@ from omnistock.domain.invoicing import (
     ExchangeRate,
     ForeignTaxId,
     Invoice,
+    InvoiceLine,
     Payment,
     PaymentForm,
     correct,
+    delivery_line,
     ksef_checksum,
 )
 from omnistock.domain.product import VatRate
@@ -92,11 +94,28 @@ def invoices(make_invoice: Callable[..., Invoice], make_line: Any) -> dict[str, 
             ),
         ),
         "receipt": make_invoice(to_receipt=True, place="Warszawa"),
+        "b2c_gross": make_invoice(
+            InvoiceLine(name="Kubek", quantity=D(3), gross_price=D("0.12"), vat=VatRate.R23),
+            InvoiceLine(name="Herbata", quantity=D(2), gross_price=D("10.79"), vat=VatRate.R5),
+            delivery_line(gross_price=D("14.99"), vat=VatRate.R23),
+            buyer=consumer,
+        ),
         "many_lines": make_invoice(*(make_line(f"{i}.99", quantity="2.5") for i in range(200))),
     }
 
 
-SHAPES = ["b2b", "b2c", "eu_vat", "export", "eur", "all_rates", "split", "receipt", "many_lines"]
+SHAPES = [
+    "b2b",
+    "b2c",
+    "b2c_gross",
+    "eu_vat",
+    "export",
+    "eur",
+    "all_rates",
+    "split",
+    "receipt",
+    "many_lines",
+]
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -153,6 +172,19 @@ def test_consumer_invoice_says_brakid_and_never_a_nip(
     xml = checked(invoices(make_invoice, make_line)["b2c"], schema)
     assert text(xml, "f:Podmiot2/f:DaneIdentyfikacyjne/f:BrakID") == "1"
     assert texts(xml, "f:Podmiot2/f:DaneIdentyfikacyjne/f:NIP") == []
+
+
+def test_gross_priced_invoice_writes_gross_lines_and_per_rate_vat(
+    make_invoice: Callable[..., Invoice], make_line: Any, schema: Fa3Schema
+) -> None:
+    xml = checked(invoices(make_invoice, make_line)["b2c_gross"], schema)
+    assert texts(xml, "f:Fa/f:FaWiersz/f:P_9B") == ["0.12", "10.79", "14.99"]
+    assert texts(xml, "f:Fa/f:FaWiersz/f:P_11A") == ["0.36", "21.58", "14.99"]
+    assert texts(xml, "f:Fa/f:FaWiersz/f:P_11") == []
+    # 23 %: gross 15.35 → VAT 2.8703… = 2.87, net 12.48; 5 %: 21.58 → VAT 1.0276… = 1.03
+    assert (text(xml, "f:Fa/f:P_13_1"), text(xml, "f:Fa/f:P_14_1")) == ("12.48", "2.87")
+    assert (text(xml, "f:Fa/f:P_13_3"), text(xml, "f:Fa/f:P_14_3")) == ("20.55", "1.03")
+    assert text(xml, "f:Fa/f:P_15") == "36.93"
 
 
 def test_eu_and_foreign_buyers_are_identified_by_their_ids(
@@ -290,3 +322,22 @@ def test_arithmetic_check_catches_sums_ksef_would_accept(
     assert report.schema == ()  # the XSD is happy…
     assert [f.field for f in report.arithmetic] == ["P_14_1"]  # …omnistock is not
     assert report.arithmetic[0].expected == D("0.07")
+
+
+def test_gross_priced_correction_adds_up(
+    make_invoice: Callable[..., Invoice], make_line: Any, schema: Fa3Schema
+) -> None:
+    original = invoices(make_invoice, make_line)["b2c_gross"]
+    after = (*original.lines[:2], replace(original.lines[2], quantity=D(0)))  # delivery refunded
+    kor = correct(
+        original,
+        number="KOR/2026/11/0002",
+        issue_date=date(2026, 11, 30),
+        reason="zwrot kosztów dostawy",
+        after=after,
+        ksef_number=None,
+    )
+    xml = checked(kor, schema)
+    # 23 % after: 0.36 gross → VAT 0.07, net 0.29; before: 15.35 → 2.87 / 12.48
+    assert (text(xml, "f:Fa/f:P_13_1"), text(xml, "f:Fa/f:P_14_1")) == ("-12.19", "-2.80")
+    assert text(xml, "f:Fa/f:P_15") == "-14.99"

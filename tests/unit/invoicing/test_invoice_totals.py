@@ -74,7 +74,35 @@ def test_each_rate_is_rounded_separately() -> None:
 
 def test_line_net_is_quantity_times_unit_price_rounded_half_up() -> None:
     line = InvoiceLine(name="x", quantity=D("3"), net_price=D("0.335"), vat=VatRate.R23)
-    assert line.net == D("1.01")  # 1.005 → 1.01
+    assert line.value == D("1.01")  # 1.005 → 1.01
+
+
+def test_gross_prices_take_vat_out_of_the_per_rate_gross_sum() -> None:
+    lines = [
+        InvoiceLine(name="x", quantity=D(1), gross_price=D("1000.00"), vat=VatRate.R23),
+        InvoiceLine(name="y", quantity=D(3), gross_price=D("0.33"), vat=VatRate.R23),
+        InvoiceLine(name="z", quantity=D(1), gross_price=D("10.80"), vat=VatRate.R8),
+    ]
+    totals = compute_totals(lines)
+    by_rate = {t.rate: (t.net, t.vat) for t in totals.by_rate}
+    # 1000.99 × 23/123 = 187.1809… → 187.18; 10.80 × 8/108 = 0.80
+    assert by_rate == {VatRate.R23: (D("813.81"), D("187.18")), VatRate.R8: (D("10.00"), D("0.80"))}
+    assert totals.gross == D("1011.79")
+
+
+def test_gross_rounding_trap_is_on_the_sum_too() -> None:
+    # three 0.12 gross lines at 23 %: per line 0.0224… → 0.02 each (0.06); on the sum 0.0673 → 0.07
+    totals = compute_totals(
+        [InvoiceLine(name="x", quantity=D(1), gross_price=D("0.12"), vat=VatRate.R23)] * 3
+    )
+    assert (totals.net, totals.vat, totals.gross) == (D("0.29"), D("0.07"), D("0.36"))
+
+
+def test_gross_foreign_currency_vat_in_pln_is_rounded_once() -> None:
+    eur = ExchangeRate(currency="EUR", rate=D("4.3250"), effective=date(2026, 11, 25))
+    line = InvoiceLine(name="x", quantity=D(1), gross_price=D("123.00"), vat=VatRate.R23)
+    (total,) = compute_totals([line], eur).by_rate
+    assert (total.net, total.vat, total.vat_pln) == (D("100.00"), D("23.00"), D("99.48"))
 
 
 def test_foreign_currency_vat_in_pln_uses_the_given_rate_once() -> None:

@@ -105,6 +105,28 @@ def test_bad_line_values_name_the_field(kwargs: dict[str, Any], field: str) -> N
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(
+    "prices",
+    [
+        {},  # neither price
+        {"net_price": D(1), "gross_price": D("1.23")},  # both prices
+    ],
+)
+def test_a_line_has_exactly_one_unit_price(prices: dict[str, Decimal]) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        InvoiceLine(name="x", quantity=D(1), vat=VatRate.R23, **prices)
+    assert caught.value.field == "line.net_price"
+
+
+def test_one_invoice_does_not_mix_net_and_gross_prices(
+    make_invoice: Callable[..., Invoice], make_line: Any
+) -> None:
+    gross = InvoiceLine(name="x", quantity=D(1), gross_price=D("1.23"), vat=VatRate.R23)
+    with pytest.raises(InvalidValue) as caught:
+        make_invoice(make_line("1.00"), gross)
+    assert caught.value.field == "lines"
+
+
 def test_zero_quantity_is_refused_on_an_invoice(
     make_invoice: Callable[..., Invoice], make_line: Any
 ) -> None:

@@ -1,6 +1,11 @@
 """Invoicing rules (pure): invoice values, per-rate VAT arithmetic, numbering and corrections."""
 
 from omnistock.domain.invoicing.correction import Correction, CorrectionType, InvoiceRef, correct
+from omnistock.domain.invoicing.deadlines import (
+    check_issue_date,
+    consumer_request_deadline,
+    issue_deadline,
+)
 from omnistock.domain.invoicing.invoice import Invoice, OrderRef
 from omnistock.domain.invoicing.ksef_number import crc8, ksef_checksum, parse_ksef_number
 from omnistock.domain.invoicing.lines import InvoiceLine, delivery_line, parse_vat_rate
@@ -53,13 +58,16 @@ __all__ = [
     "RateTotal",
     "Seller",
     "Totals",
+    "check_issue_date",
     "clean_text",
     "compact_nip",
     "compute_totals",
+    "consumer_request_deadline",
     "correct",
     "crc8",
     "delivery_line",
     "difference",
+    "issue_deadline",
     "ksef_checksum",
     "nip_is_valid",
     "parse_ksef_number",

@@ -30,11 +30,13 @@ class OrderRef:
 
 
 def check_lines(lines: tuple[InvoiceLine, ...], *, field: str, allow_zero: bool) -> None:
-    """At least one and at most 10 000 lines; quantities positive unless ``allow_zero``."""
+    """1 to 10 000 lines of one price basis; quantities positive unless ``allow_zero``."""
     if not lines:
         raise InvalidValue("an invoice needs at least one line", field=field)
     if len(lines) > MAX_LINES:
         raise InvalidValue(f"more than {MAX_LINES} lines", field=field)
+    if len({line.is_gross for line in lines}) > 1:
+        raise InvalidValue("mixes net and gross unit prices", field=field)
     for i, line in enumerate(lines):
         if line.quantity == 0 and not allow_zero:
             raise InvalidValue("must be positive", field=f"{field}[{i}].quantity")

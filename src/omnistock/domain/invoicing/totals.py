@@ -52,20 +52,33 @@ class Totals:
         return next((t for t in self.by_rate if t.rate is rate), None)
 
 
-def rate_total(rate: VatRate, net: Decimal, exchange: ExchangeRate | None) -> RateTotal:
-    """Totals of one rate from its exact net sum; VAT in PLN = round(net × rate × exchange rate)."""
-    percent = rate_percent(rate) / 100
-    vat_pln = round_grosz(net * percent * exchange.rate) if exchange and percent else None
-    vat = round_grosz(net * percent)
-    return RateTotal(rate=rate, net=round_grosz(net), vat=vat, vat_pln=vat_pln)
+def rate_total(
+    rate: VatRate, net: Decimal, exchange: ExchangeRate | None, gross: Decimal = ZERO
+) -> RateTotal:
+    """Totals of one rate from its exact net sum and/or gross sum.
+
+    VAT = round(net × r) + round(gross × r / (100 + r)); the gross part's net is gross − VAT.
+    VAT in PLN = round(exact VAT × exchange rate), rounded once.
+    """
+    percent = rate_percent(rate)
+    gross_vat_exact = gross * percent / (100 + percent)
+    gross_vat = round_grosz(gross_vat_exact)
+    vat = round_grosz(net * percent / 100) + gross_vat
+    vat_pln = None
+    if exchange is not None and percent:
+        vat_pln = round_grosz((net * percent / 100 + gross_vat_exact) * exchange.rate)
+    return RateTotal(rate=rate, net=round_grosz(net) + gross - gross_vat, vat=vat, vat_pln=vat_pln)
 
 
 def compute_totals(lines: Iterable[InvoiceLine], exchange: ExchangeRate | None = None) -> Totals:
-    """Sum line net values per rate, then compute each rate's VAT once on that sum."""
-    sums: dict[VatRate, Decimal] = {}
+    """Sum line values per rate (net and gross apart), then compute each rate's VAT once."""
+    nets: dict[VatRate, Decimal] = {}
+    grosses: dict[VatRate, Decimal] = {}
     for line in lines:
-        sums[line.vat] = sums.get(line.vat, ZERO) + line.net
-    return Totals(by_rate=tuple(rate_total(r, net, exchange) for r, net in sums.items()))
+        sums = grosses if line.is_gross else nets
+        sums[line.vat] = sums.get(line.vat, ZERO) + line.value
+        (nets if line.is_gross else grosses).setdefault(line.vat, ZERO)
+    return Totals(by_rate=tuple(rate_total(r, nets[r], exchange, grosses[r]) for r in nets))
 
 
 def difference(after: Totals, before: Totals) -> Totals:
