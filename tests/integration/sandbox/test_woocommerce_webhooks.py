@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -26,7 +27,13 @@ API = "/wp-json/wc/v3"
 class Receiver:
     """A webhook endpoint recording raw deliveries; answers ``statuses`` then ``status``."""
 
-    def __init__(self, status: int = 200, statuses: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        statuses: list[int] | None = None,
+        gate: threading.Event | None = None,
+    ) -> None:
+        self.gate = gate  # holds the answer to the first call until set
         self.status = status
         self.statuses = list(statuses or [])
         self.calls: list[tuple[dict[str, str], bytes]] = []
@@ -39,6 +46,9 @@ class Receiver:
             self.calls.append((dict(request.headers), body))
             status = self.statuses.pop(0) if self.statuses else self.status
             self._cond.notify_all()
+            first = len(self.calls) == 1
+        if first and self.gate is not None:
+            await asyncio.to_thread(self.gate.wait, 10)
         await Response(status_code=status)(scope, receive, send)
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[tuple[dict[str, str], bytes]]:
@@ -114,6 +124,20 @@ def test_ping_is_unsigned_form_and_order_created_is_signed_exact_body(serve) -> 
     assert headers["user-agent"].startswith("WooCommerce/")
     assert b"\\/" in body  # wp_json_encode escapes slashes: verify the raw bytes
     assert json.loads(body) == shop.get(f"{API}/orders/{order['id']}").json()
+
+
+def test_payload_is_the_resource_as_it_is_when_sent(serve) -> None:
+    gate = threading.Event()
+    receiver = Receiver(gate=gate)
+    shop = _shop(serve)
+    _hook(shop, f"{serve(receiver).url}/hook", "order.created")
+    receiver.wait_for(1)  # the sender now waits on the ping's answer
+    order = _order(shop)
+    shop.post(f"/_sandbox/orders/{order['id']}/status", json={"status": "completed"})
+    gate.set()
+    _, body = receiver.wait_for(2)[1]
+    assert order["status"] == "processing"
+    assert json.loads(body)["status"] == "completed"
 
 
 def test_order_updated_and_product_updated_topics(serve) -> None:

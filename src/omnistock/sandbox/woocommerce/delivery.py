@@ -35,13 +35,25 @@ REORDER_WINDOW_SECONDS = 3.0
 _POLL_SECONDS = 0.05
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+Payload = Callable[[], Any]
+"""Builds the resource JSON when the delivery is sent (``WC_Webhook::build_payload``)."""
+
+
+@dataclass(slots=True, kw_only=True)
 class Delivery:
+    """One queued delivery; the body is built on first send and reused by its duplicate."""
+
     webhook_id: int
     topic: str
-    body: bytes
+    payload: Payload
     delivery_id: str
     ping: bool = False
+    body: bytes | None = None
+
+    def encoded(self) -> bytes:
+        if self.body is None:
+            self.body = wp_json(self.payload())
+        return self.body
 
 
 def wp_json(payload: Any) -> bytes:
@@ -88,22 +100,23 @@ class Dispatcher:
         self._pending.clear()
         self.log.clear()
 
-    def emit(self, topic: str, payload: Any) -> None:
-        """Queue one delivery of ``payload`` to every active webhook subscribed to ``topic``."""
-        body = wp_json(payload)
+    def emit(self, topic: str, payload: Payload) -> None:
+        """Queue a delivery to every active webhook subscribed to ``topic``.
+
+        As in WooCommerce, the payload is the resource as it is when the delivery is sent.
+        """
         for hook in self.registry.subscribed(topic):
             delivery = Delivery(
-                webhook_id=hook.id, topic=topic, body=body, delivery_id=secrets.token_hex(16)
+                webhook_id=hook.id, topic=topic, payload=payload, delivery_id=secrets.token_hex(16)
             )
             self._queue(delivery, self._delay())
             if self.injector.duplicate_event():
                 self._queue(delivery, self._delay() + 0.01)
 
     def ping(self, hook: Webhook) -> None:
-        body = f"webhook_id={hook.id}".encode()
-        self._queue(
-            Delivery(webhook_id=hook.id, topic="", body=body, delivery_id="", ping=True), 0.0
-        )
+        ping = Delivery(webhook_id=hook.id, topic="", payload=dict, delivery_id="", ping=True)
+        ping.body = f"webhook_id={hook.id}".encode()
+        self._queue(ping, 0.0)
 
     def _delay(self) -> float:
         reorder = self.injector.config.reorder_events
@@ -171,7 +184,9 @@ class Dispatcher:
         else:
             headers.update(self._wc_headers(hook, delivery))
         try:
-            response = await client.post(hook.delivery_url, content=delivery.body, headers=headers)
+            response = await client.post(
+                hook.delivery_url, content=delivery.encoded(), headers=headers
+            )
         except httpx.HTTPError as exc:
             return None, type(exc).__name__
         return response.status_code, None
@@ -184,7 +199,7 @@ class Dispatcher:
             "X-WC-Webhook-Topic": delivery.topic,
             "X-WC-Webhook-Resource": delivery.topic.split(".")[0],
             "X-WC-Webhook-Event": delivery.topic.split(".")[1],
-            "X-WC-Webhook-Signature": signature(delivery.body, hook.secret),
+            "X-WC-Webhook-Signature": signature(delivery.encoded(), hook.secret),
             "X-WC-Webhook-ID": str(hook.id),
             "X-WC-Webhook-Delivery-ID": delivery.delivery_id,
         }

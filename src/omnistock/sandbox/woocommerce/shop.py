@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
-from typing import Any
 
 from omnistock.sandbox.common.base import SandboxBase, SandboxOptions
 from omnistock.sandbox.woocommerce import render
@@ -56,10 +55,10 @@ class WooShop(SandboxBase):
         """Fire ``product.<event>`` for a product (variations have no core product topic)."""
         if item.parent_id:
             return
-        payload: Any = (
-            {"id": item.id} if event == "deleted" else render.product(item, self.base_url)
-        )
-        self.dispatcher.emit(f"product.{event}", payload)
+        if event == "deleted":
+            self.dispatcher.emit("product.deleted", lambda: {"id": item.id})
+        else:
+            self.dispatcher.emit(f"product.{event}", lambda: render.product(item, self.base_url))
 
     def order_changed(self, order: Order, event: str) -> None:
-        self.dispatcher.emit(f"order.{event}", render.order(order, self.base_url))
+        self.dispatcher.emit(f"order.{event}", lambda: render.order(order, self.base_url))
