@@ -147,9 +147,13 @@ class _Plan:
     table: QuotaTable | None
 
 
-_PLANS: dict[int, tuple[Policy, dict[tuple[ChannelId, ...], _Plan]]] = {}
-_PLANS_LOCK = threading.Lock()
-_PLANS_MAX = 4096
+# Plans are cached by policy identity (the usual case: one policy object for many SKUs) and,
+# behind that, by content (a caller that builds an equal Policy for every SKU).
+_PlanKey = tuple[tuple[ChannelId, ...], tuple[tuple[ChannelId, Decimal], ...]]
+_BY_ID: dict[int, tuple[Policy, dict[tuple[ChannelId, ...], _Plan]]] = {}
+_BY_CONTENT: dict[_PlanKey, _Plan] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 4096
 _ROUNDING = Fraction(1, 1_000_000)
 
 
@@ -167,18 +171,24 @@ def _percentage(
 
 
 def _plan(policy: Policy, channels: tuple[ChannelId, ...]) -> _Plan:
-    entry = _PLANS.get(id(policy))
+    entry = _BY_ID.get(id(policy))
     if entry is not None and entry[0] is policy:
         plan = entry[1].get(channels)
         if plan is not None:
             return plan
+    key = (channels, tuple(policy.shares.items()))
+    plan = _BY_CONTENT.get(key)
+    if plan is not None:
+        return plan
     plan = _make_plan(policy, channels)
-    with _PLANS_LOCK:
-        if len(_PLANS) >= _PLANS_MAX:
-            _PLANS.clear()
-        entry = _PLANS.get(id(policy))
+    with _CACHE_LOCK:
+        for cache in (_BY_ID, _BY_CONTENT):
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+        _BY_CONTENT[key] = plan
+        entry = _BY_ID.get(id(policy))
         if entry is None or entry[0] is not policy:
-            entry = _PLANS[id(policy)] = (policy, {})
+            entry = _BY_ID[id(policy)] = (policy, {})
         entry[1][channels] = plan
     return plan
 

@@ -38,6 +38,13 @@ class Explanation:
     reserve_pct: Decimal | None
     channels: tuple[ChannelLine, ...]
 
+    @property
+    def held_back(self) -> int:
+        """Sellable units no channel shows: the reserve, unassigned percent, rounding."""
+        if self.strategy is Strategy.SHARED or self.allocation.paused:
+            return 0
+        return self.allocation.sellable - sum(line.raw for line in self.channels)
+
     def to_dict(self) -> dict[str, object]:
         a = self.allocation
         return {
@@ -53,6 +60,7 @@ class Explanation:
             "sellable": a.sellable,
             "strategy": self.strategy.value,
             "reserve_pct": _num(self.reserve_pct),
+            "held_back": self.held_back,
             "warehouses": [{"warehouse": w, "on_hand": q} for w, q in self.warehouses.items()],
             "reservations": [{"order_ref": r, "quantity": q} for r, q in self.reservations.items()],
             "components": [

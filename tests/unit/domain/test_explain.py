@@ -60,6 +60,7 @@ def test_percentage_explanation_has_every_number() -> None:
         C: {"share_pct": "0", "raw": 0, "cap": None, "capped": False, "quantity": 0},
     }
     assert data["allocation"] == {A: 6, B: 2, C: 0}
+    assert data["held_back"] == 1  # the 10 % reserve of 10 sellable
     json.dumps(data)  # JSON-ready
 
 
