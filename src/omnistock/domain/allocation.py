@@ -21,6 +21,16 @@ from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel,
 from omnistock.domain.policy import Policy, Strategy
 from omnistock.domain.velocity import even_shares
 
+__all__ = [
+    "Allocation",
+    "AllocationInput",
+    "allocate_many",
+    "allocate_sku",
+    "apply_caps",
+    "split",
+    "strategy_split",
+]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AllocationInput:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+__all__ = ["QuotaTable", "largest_remainder"]
+
 
 class QuotaTable:
     """House-monotone quota-method apportionment for fixed positive integer ``weights``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["is_paused"]
+
 
 def is_paused(available: int, buffer: int, resume_margin: int, was_paused: bool) -> bool:
     """True when the SKU must show 0 everywhere.

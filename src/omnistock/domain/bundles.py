@@ -15,6 +15,15 @@ from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku
 from omnistock.domain.inventory import BundleComponent, Reservation, bundle_available
 
+__all__ = [
+    "MAX_DEPTH",
+    "Bundle",
+    "component_needs",
+    "flat_components",
+    "kit_available",
+    "reservations_for_line",
+]
+
 MAX_DEPTH = 8
 
 

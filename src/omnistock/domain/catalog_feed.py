@@ -9,6 +9,8 @@ from omnistock.domain.errors import InvalidFile, InvalidValue
 from omnistock.domain.product import Product, VatRate
 from omnistock.domain.stock_feed import parse_sku
 
+__all__ = ["OPTIONAL_COLUMNS", "PRODUCT_COLUMNS", "parse_product_csv"]
+
 PRODUCT_COLUMNS = ("sku", "name", "ean", "vat", "price")
 OPTIONAL_COLUMNS = ("unit", "group")
 

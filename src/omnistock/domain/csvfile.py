@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from omnistock.domain.errors import InvalidFile
 
+__all__ = ["CsvRow", "read_csv"]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CsvRow:

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "Duplicate",
+    "ErrorCode",
+    "InvalidFile",
+    "InvalidValue",
+    "UnknownChannel",
+    "UnknownListing",
+    "UnknownSku",
+    "UnknownWarehouse",
+]
+
 
 class ErrorCode(StrEnum):
     """Machine-readable reasons; entrypoints translate them to exit codes or HTTP statuses."""

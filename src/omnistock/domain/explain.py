@@ -11,6 +11,8 @@ from omnistock.domain.ids import ChannelId, Sku, WarehouseId
 from omnistock.domain.policy import HUNDRED, Policy, Strategy
 from omnistock.domain.velocity import even_shares
 
+__all__ = ["ChannelLine", "Explanation", "explain_sku"]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChannelLine:

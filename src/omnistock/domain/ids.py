@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NewType
 
+__all__ = ["DEFAULT_WAREHOUSE", "ChannelId", "ChannelKind", "Sku", "WarehouseId"]
+
 Sku = NewType("Sku", str)
 """Stock keeping unit: the seller's own product code."""
 

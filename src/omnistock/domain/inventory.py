@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku, WarehouseId
 
+__all__ = ["BundleComponent", "Reservation", "StockLevel", "available", "bundle_available"]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StockLevel:

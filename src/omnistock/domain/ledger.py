@@ -9,6 +9,8 @@ from enum import StrEnum
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku, WarehouseId
 
+__all__ = ["Movement", "MovementKind", "apply_movement"]
+
 
 class MovementKind(StrEnum):
     """``set`` replaces the on-hand count (a stock take); ``adjust`` adds a signed delta."""

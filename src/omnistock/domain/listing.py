@@ -8,6 +8,8 @@ from datetime import datetime
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId, Sku
 
+__all__ = ["Listing"]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Listing:

@@ -10,6 +10,16 @@ from enum import StrEnum
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId, Sku
 
+__all__ = [
+    "HUNDRED",
+    "Policy",
+    "PolicyRule",
+    "PolicyScope",
+    "Strategy",
+    "VelocityLimits",
+    "resolve_policy",
+]
+
 HUNDRED = Decimal(100)
 
 

@@ -9,6 +9,8 @@ from enum import StrEnum
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku
 
+__all__ = ["Product", "VatRate", "gtin_is_valid"]
+
 
 class VatRate(StrEnum):
     """VAT rate codes as FA(3) writes them in ``P_12``."""

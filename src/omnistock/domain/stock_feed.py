@@ -9,6 +9,8 @@ from omnistock.domain.csvfile import read_csv
 from omnistock.domain.errors import InvalidFile
 from omnistock.domain.ids import DEFAULT_WAREHOUSE, Sku, WarehouseId
 
+__all__ = ["STOCK_COLUMNS", "StockRow", "parse_count", "parse_sku", "parse_stock_csv"]
+
 STOCK_COLUMNS = ("sku", "warehouse", "on_hand")
 
 

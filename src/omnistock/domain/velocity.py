@@ -18,6 +18,8 @@ from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.domain.policy import VelocityLimits
 
+__all__ = ["Sale", "even_shares", "rebalance_shares", "weighted_sales"]
+
 _SECONDS_PER_DAY = 86_400.0
 _PLACES = Decimal("0.000001")
 
