@@ -113,23 +113,24 @@ class OrderBook:
             shipping=buyer["shipping"],
             line_items=items,
             total=_money(total),
-            shipping_lines=[
-                {
-                    "id": self.next_line_id,
-                    "method_title": "InPost Paczkomat 24/7",
-                    "method_id": "flat_rate",
-                    "total": _money(SHIPPING_TOTAL),
-                    "total_tax": "0.00",
-                    "taxes": [],
-                    "meta_data": [],
-                }
-            ],
+            shipping_lines=[self._shipping_line()],
         )
         self.next_line_id += 1
         self.next_id += 1
         self.orders[order.id] = order
         self.set_status(order, status, now)
         return order
+
+    def _shipping_line(self) -> dict[str, Any]:
+        return {
+            "id": self.next_line_id,
+            "method_title": "InPost Paczkomat 24/7",
+            "method_id": "flat_rate",
+            "total": _money(SHIPPING_TOTAL),
+            "total_tax": "0.00",
+            "taxes": [],
+            "meta_data": [],
+        }
 
     def _check_available(self, lines: list[tuple[Item, int]]) -> None:
         for item, quantity in lines:
