@@ -12,6 +12,7 @@ import pytest
 from omnistock.domain.errors import InvalidValue
 from omnistock.invoicing.fa3_schema import (
     BASE,
+    CRD,
     ENV_DIR,
     MAIN,
     Fa3Schema,
@@ -90,3 +91,19 @@ def test_invalid_document_problems_name_the_place(schema: Fa3Schema) -> None:
     (problem,) = schema.problems(data)
     assert "GV" in problem.message
     assert problem.path == "Faktura/Podmiot2/GV"
+
+
+def normalised(path: Path) -> list[str]:
+    """Lines without line-ending/trailing-space differences and with include targets reduced to
+    file names — the only ways ksef-client's copies differ from the Ministry's files."""
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    return [line.replace(f'schemaLocation="{CRD}', 'schemaLocation="') for line in lines]
+
+
+@pytest.mark.parametrize("name", [MAIN, *BASE])
+def test_packaged_xsd_is_the_ministry_schema(name: str) -> None:
+    reference = SHARED / "reference/ksef/fa3"
+    original = reference / name if name == MAIN else reference / "bazowe" / name
+    packaged = default_schema().files[name]
+    assert normalised(packaged) == normalised(original)
