@@ -208,6 +208,7 @@ def test_allocate_many_matches_allocate_sku() -> None:
 # ---- properties -------------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(
     sellable=st.integers(0, 10_000), policy=percentage_policies(caps=True), channels=channel_lists
 )
@@ -221,6 +222,7 @@ def test_percentage_never_above_sellable_and_never_the_reserve(
     assert all(result[ch] == 0 for ch in channels if policy.shares.get(ch, 0) == 0)
 
 
+@settings(deadline=None)
 @given(sellable=st.integers(0, 10_000), policy=percentage_policies(), channels=channel_lists)
 def test_percentage_each_channel_gets_floor_or_ceiling_of_its_quota(
     sellable: int, policy: Policy, channels: list[ChannelId]
@@ -235,7 +237,7 @@ def test_percentage_each_channel_gets_floor_or_ceiling_of_its_quota(
         assert math.floor(quota) <= result[ch] <= math.ceil(quota)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     sellable=st.integers(0, 2_000),
     policy=percentage_policies(caps=True),
@@ -260,6 +262,7 @@ def test_percentage_monotone_step_by_step() -> None:
         previous = current
 
 
+@settings(deadline=None)
 @given(sellable=st.integers(0, 10_000), shares=fraction_shares(), channels=channel_lists)
 def test_velocity_never_above_sellable(
     sellable: int, shares: dict[ChannelId, Decimal], channels: list[ChannelId]
@@ -269,6 +272,7 @@ def test_velocity_never_above_sellable(
     assert all(result[ch] == 0 for ch in channels if shares.get(ch, 0) == 0)
 
 
+@settings(deadline=None)
 @given(
     sellable=st.integers(0, 10_000),
     caps=st.dictionaries(st.sampled_from(CHANNELS), st.integers(0, 100)),
@@ -281,6 +285,7 @@ def test_shared_each_channel_at_most_sellable_and_capped(
     assert all(q == min(sellable, caps.get(ch, sellable)) for ch, q in result.items())
 
 
+@settings(deadline=None)
 @given(
     on_hand=st.integers(0, 50),
     reserved=st.integers(0, 20),

@@ -6,7 +6,7 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnistock.domain.apportion import QuotaTable, largest_remainder
@@ -69,6 +69,7 @@ def test_quota_table_rejects_non_positive_weights() -> None:
 weight_lists = st.lists(st.integers(1, 60), min_size=1, max_size=5)
 
 
+@settings(deadline=None)
 @given(weights=weight_lists, house=st.integers(0, 500))
 def test_quota_method_stays_within_quota(weights: list[int], house: int) -> None:
     seats = QuotaTable(weights).seats(house)
@@ -79,6 +80,7 @@ def test_quota_method_stays_within_quota(weights: list[int], house: int) -> None
         assert math.floor(quota) <= s <= math.ceil(quota)
 
 
+@settings(deadline=None)
 @given(weights=weight_lists, house=st.integers(0, 500), more=st.integers(1, 50))
 def test_quota_method_is_house_monotone(weights: list[int], house: int, more: int) -> None:
     table = QuotaTable(weights)
@@ -86,6 +88,7 @@ def test_quota_method_is_house_monotone(weights: list[int], house: int, more: in
     assert all(a >= b for a, b in zip(after, before, strict=True))
 
 
+@settings(deadline=None)
 @given(units=st.integers(0, 1000), weights=weight_lists, extra=st.integers(0, 100))
 def test_largest_remainder_never_above_the_quota_total(
     units: int, weights: list[int], extra: int

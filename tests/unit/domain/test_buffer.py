@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnistock.domain.buffer import is_paused
@@ -38,6 +38,7 @@ def test_is_paused_table(
     assert is_paused(available, buffer, margin, was_paused) is expected
 
 
+@settings(deadline=None)
 @given(
     buffer=st.integers(0, 20),
     margin=st.integers(0, 10),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnistock.domain.bundles import (
@@ -89,6 +89,7 @@ def test_nested_kits_count_a_shared_component_once() -> None:
     assert flat_components(BOX, BUNDLES) == [comp(X, 7), comp(Y, 3), comp(Z, 1)]
 
 
+@settings(deadline=None)
 @given(
     stock=st.fixed_dictionaries({s: st.integers(0, 30) for s in (X, Y, Z)}),
     orders=st.lists(
@@ -108,6 +109,7 @@ def test_kits_never_sell_more_components_than_exist(
     assert all(r.sku in (X, Y, Z) for r in reserved)  # kits themselves are never reserved
 
 
+@settings(deadline=None)
 @given(parts=st.lists(st.tuples(st.integers(1, 5), st.integers(0, 50)), min_size=1, max_size=4))
 def test_bundle_available_is_the_most_that_can_be_built(parts: list[tuple[int, int]]) -> None:
     components = [comp(Sku(f"c{i}"), per) for i, (per, _) in enumerate(parts)]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnistock.domain.errors import InvalidValue
@@ -114,6 +114,7 @@ def effective_floor(limits: VelocityLimits, n: int) -> Decimal:
     return min(limits.floor, (Decimal(1) / n).quantize(Decimal("0.000001"), "ROUND_FLOOR"))
 
 
+@settings(deadline=None)
 @given(
     limits=velocity_limits(),
     rounds=st.lists(weight_maps, min_size=1, max_size=6),
@@ -135,6 +136,7 @@ def test_rebalance_stays_within_floor_ceiling_step_and_sum(
         previous = shares
 
 
+@settings(deadline=None)
 @given(limits=velocity_limits(), weights=weight_maps, channels=channel_lists)
 def test_channels_without_history_get_the_floor(
     limits: VelocityLimits, weights: dict[ChannelId, Decimal], channels: list[ChannelId]
