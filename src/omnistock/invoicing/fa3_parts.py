@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs; typed at this edge
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # no stubs
 
 from omnistock.domain.invoicing import (
     GROSZ,

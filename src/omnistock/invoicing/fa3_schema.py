@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs; typed at this edge
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # no stubs
 
 from omnistock.domain.errors import InvalidFile, InvalidValue
 
@@ -72,7 +72,7 @@ def locate(directory: Path) -> dict[str, Path]:
     return found
 
 
-class _LocalResolver(etree.Resolver):  # type: ignore[misc]
+class _LocalResolver(etree.Resolver):  # type: ignore[misc,unused-ignore]
     """Answers the ``crd.gov.pl`` URLs (and bare file names) with the local copies."""
 
     def __init__(self, files: Mapping[str, Path]) -> None:

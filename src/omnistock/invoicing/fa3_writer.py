@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs; typed at this edge
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # no stubs
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.invoicing import (
