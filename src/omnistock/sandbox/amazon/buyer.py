@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from omnistock.domain.errors import Conflict, InvalidValue, UnknownListing
@@ -44,6 +45,21 @@ def _check_stock(sandbox: AmazonSandbox, purchases: Sequence[Purchase]) -> None:
             )
 
 
+def _take(sandbox: AmazonSandbox, purchase: Purchase, item_id: str, now: datetime) -> OrderLine:
+    """Take the ordered units off the listing; the order line that records them."""
+    listing = sandbox.listings.get(purchase.sku)
+    assert listing is not None  # checked by _check_stock
+    sandbox.listings.set_quantity(purchase.sku, (listing.quantity or 0) - purchase.quantity, now)
+    return OrderLine(
+        order_item_id=item_id,
+        sku=purchase.sku,
+        asin=listing.asin,
+        title=listing.item_name,
+        quantity=purchase.quantity,
+        unit_price=purchase.unit_price,
+    )
+
+
 def place_order(
     sandbox: AmazonSandbox, purchases: Sequence[Purchase], *, marketplace_id: str, pending: bool
 ) -> Order:
@@ -51,23 +67,10 @@ def place_order(
     now = sandbox.settle()
     _check_stock(sandbox, purchases)
     order_id, item_ids = sandbox.orders.new_ids(len(purchases))
-    lines = []
-    for purchase, item_id in zip(purchases, item_ids, strict=True):
-        listing = sandbox.listings.get(purchase.sku)
-        assert listing is not None
-        sandbox.listings.set_quantity(
-            purchase.sku, (listing.quantity or 0) - purchase.quantity, now
-        )
-        lines.append(
-            OrderLine(
-                order_item_id=item_id,
-                sku=purchase.sku,
-                asin=listing.asin,
-                title=listing.item_name,
-                quantity=purchase.quantity,
-                unit_price=purchase.unit_price,
-            )
-        )
+    lines = [
+        _take(sandbox, purchase, item_id, now)
+        for purchase, item_id in zip(purchases, item_ids, strict=True)
+    ]
     order = Order(
         order_id=order_id,
         marketplace_id=marketplace_id,
