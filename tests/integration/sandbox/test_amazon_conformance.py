@@ -21,6 +21,7 @@ import pytest
 from jsonschema import Draft4Validator, Draft7Validator, FormatChecker
 
 from omnistock.sandbox.amazon import create_app
+from omnistock.sandbox.amazon.usage import PLANS
 from omnistock.sandbox.common import Burst429, FaultConfig, SandboxOptions
 
 REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "amazon"
@@ -377,3 +378,16 @@ def test_injected_server_errors_and_throttling_conform(serve) -> None:
     )
     assert throttled.status_code == 429
     checked.client.close()
+
+
+def test_usage_plans_match_the_tables_in_the_models() -> None:
+    documented = {}
+    for name in MODELS:
+        for operations in _model(name)["paths"].values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    found = re.search(r"\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|", operation["description"])
+                    assert found, operation["operationId"]
+                    documented[operation["operationId"]] = (float(found[1]), int(found[2]))
+    for operation, plan in PLANS.items():
+        assert documented[operation] == (plan.rate, plan.burst), operation
