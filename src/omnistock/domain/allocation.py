@@ -175,8 +175,7 @@ def _percentage(
     if plan.table is None or sellable <= 0:
         return result
     house = sellable * plan.numerator // plan.denominator
-    for channel, units in zip(plan.parties, plan.table.seats(house), strict=True):
-        result[channel] = units
+    result.update(zip(plan.parties, plan.table.seats(house), strict=True))
     return result
 
 

@@ -51,7 +51,7 @@ class QuotaTable:
         base = self._prefix[rest]
         if not cycles:
             return base
-        return tuple(cycles * w + b for w, b in zip(self._weights, base, strict=True))
+        return tuple([cycles * w + b for w, b in zip(self._weights, base, strict=True)])
 
     def _extend(self, upto: int) -> None:
         with self._lock:
