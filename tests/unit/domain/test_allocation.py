@@ -235,6 +235,8 @@ def test_percentage_each_channel_gets_floor_or_ceiling_of_its_quota(
     for ch in named:
         quota = Fraction(house) * Fraction(policy.shares[ch]) / Fraction(total)
         assert math.floor(quota) <= result[ch] <= math.ceil(quota)
+        # and never more than the channel's share of sellable, rounded up
+        assert result[ch] <= math.ceil(Fraction(sellable) * Fraction(policy.shares[ch]) / 100)
 
 
 @settings(max_examples=300, deadline=None)

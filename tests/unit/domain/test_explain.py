@@ -6,12 +6,16 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omnistock.domain.allocation import AllocationInput, allocate_sku
 from omnistock.domain.explain import explain_sku
 from omnistock.domain.ids import ChannelId, Sku, WarehouseId
 from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel
 from omnistock.domain.policy import Policy, Strategy
+
+from .strategies import percentage_policies
 
 A, B, C = (ChannelId(x) for x in ("allegro", "shop", "amazon"))
 SKU = Sku("MUG-1")
@@ -124,3 +128,21 @@ def test_bundle_components_are_listed() -> None:
     data = explain_sku(inp).to_dict()
     assert data["components"] == [{"sku": "X", "per_bundle": 2, "available": 7, "bundles": 3}]
     assert data["allocation"] == {A: 3}
+
+
+@settings(deadline=None)
+@given(
+    policy=percentage_policies(caps=True) | st.builds(Policy, buffer=st.integers(0, 15)),
+    was_paused=st.booleans(),
+)
+def test_explanation_numbers_add_up(policy: Policy, was_paused: bool) -> None:
+    explanation = explain_sku(make_input(policy, was_paused=was_paused))
+    data = explanation.to_dict()
+    assert data["on_hand"] == sum(w["on_hand"] for w in data["warehouses"])  # type: ignore[attr-defined]
+    assert data["reserved"] == sum(r["quantity"] for r in data["reservations"])  # type: ignore[attr-defined]
+    for line in explanation.channels:
+        expected = 0 if explanation.allocation.paused else line.raw
+        if line.cap is not None:
+            expected = min(expected, line.cap)
+        assert line.quantity == expected
+    assert explanation.held_back >= 0
