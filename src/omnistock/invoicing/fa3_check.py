@@ -175,16 +175,21 @@ def rate_group_fields(net_field: str) -> tuple[str, str] | None:
 def check_pln(fa: Any, field: str, rows: list[Row]) -> list[Finding]:
     """``P_14_xW`` against the lines' own ``KursWaluty`` (skipped if any line lacks one).
 
-    Rounded once over all lines; for a correction also ``round(after) − round(before)``.
+    Rounded once per rate (``Σ net × rate × KursWaluty``); for a correction either per side
+    (``round(after) − round(before)``) or on the difference.
     """
     actual = _num(fa, field)
     if actual is None or not rows or any(r.fx is None or r.net is None for r in rows):
         return []
-    after, before = _pln([r for r in rows if r.sign > 0]), _pln([r for r in rows if r.sign < 0])
-    expected = round_grosz(after - before)
-    if actual in (expected, round_grosz(after) - round_grosz(before)):
+    per_side, per_difference = ZERO, ZERO
+    for percent in {row.percent for row in rows}:
+        after = _pln([r for r in rows if r.percent == percent and r.sign > 0])
+        before = _pln([r for r in rows if r.percent == percent and r.sign < 0])
+        per_side += round_grosz(after) - round_grosz(before)
+        per_difference += round_grosz(after - before)
+    if actual in (per_side, per_difference):
         return []
-    return _compare(field, expected, actual)
+    return _compare(field, per_side, actual)
 
 
 def _pln(rows: list[Row]) -> Decimal:

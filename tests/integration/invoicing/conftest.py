@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from omnistock.domain.invoicing import (
 from omnistock.domain.product import VatRate
 from omnistock.invoicing.fa3_schema import Fa3Schema, default_schema
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "ksef" / "fa3"
 CREATED = datetime(2026, 11, 26, 10, 15, tzinfo=UTC)
 
 

@@ -210,6 +210,16 @@ def test_foreign_currency_shows_vat_in_pln_and_the_rate_per_line(
     assert texts(xml, "f:Fa/f:FaWiersz/f:KursWaluty") == ["4.325"]
 
 
+def test_two_rates_of_one_group_in_foreign_currency_add_up(
+    make_invoice: Callable[..., Invoice], make_line: Any, schema: Fa3Schema
+) -> None:
+    # found by the property test: 23 % and 22 % share P_14_1W, each rounded on its own
+    items = (make_line("1.10", vat=VatRate.R22, quantity="0.077"), make_line("0.45"))
+    xml = checked(make_invoice(*items, currency="EUR", exchange=EUR), schema)
+    # 22 %: 0.08 × 0.22 × 4.325 = 0.0761… → 0.08; 23 %: 0.45 × 0.23 × 4.325 = 0.4476… → 0.45
+    assert text(xml, "f:Fa/f:P_14_1W") == "0.53"
+
+
 def test_every_rate_lands_in_its_group(
     make_invoice: Callable[..., Invoice], make_line: Any, schema: Fa3Schema
 ) -> None:
