@@ -8,6 +8,7 @@ processing reports against the draft-07 feed schemas.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -238,7 +239,10 @@ def _submit(api: Checked, document: dict[str, Any]) -> str:
 def _report(api: Checked, feed_id: str) -> dict[str, Any]:
     feed = api.call("GET", f"/feeds/2021-06-30/feeds/{feed_id}").json()
     located = api.call("GET", f"/feeds/2021-06-30/documents/{feed['resultFeedDocumentId']}").json()
-    report = httpx.get(located["url"]).json()
+    content = httpx.get(located["url"]).content
+    if located.get("compressionAlgorithm") == "GZIP":
+        content = gzip.decompress(content)
+    report = json.loads(content)
     _feed_schema("listings-feed-processing-report-schema-v2.json").validate(report)
     return dict(report)
 
@@ -273,8 +277,18 @@ def test_feeds_operations_documents_and_reports_conform(api: Checked) -> None:
     api.call(
         "POST", "/feeds/2021-06-30/feeds", valid=False, json={"feedType": "JSON_LISTINGS_FEED"}
     )
-    for _ in range(2):
-        _submit(api, _feed(_message(1, "DEMO-KUBEK-330", 4)))
+    _submit(api, _feed(_message(1, "DEMO-KUBEK-330", 4)))
+    large = _submit(api, _feed(*(_message(i, f"NO-SKU-{i}", 1) for i in range(1, 301))))
+    api.advance(20)
+    assert _report(api, large)["summary"]["messagesInvalid"] == 300  # served GZIP-compressed
+    statuses = "DONE,CANCELLED,FATAL,IN_QUEUE,IN_PROGRESS"
+    page = api.call(
+        "GET",
+        "/feeds/2021-06-30/feeds",
+        params={"feedTypes": "JSON_LISTINGS_FEED", "pageSize": 2, "processingStatuses": statuses},
+    ).json()
+    api.call("GET", "/feeds/2021-06-30/feeds", params={"nextToken": page["nextToken"]})
+    api.call("GET", "/feeds/2021-06-30/feeds", valid=False, params={"pageSize": 5})
     spec = {
         "feedType": "JSON_LISTINGS_FEED",
         "marketplaceIds": [PL],
@@ -298,6 +312,8 @@ def test_feeds_operations_documents_and_reports_conform(api: Checked) -> None:
         ("cancelFeed", 400),
         ("getFeedDocument", 200),
         ("getFeedDocument", 404),
+        ("getFeeds", 200),
+        ("getFeeds", 400),
     } <= api.operations
 
 

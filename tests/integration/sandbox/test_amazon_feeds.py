@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,7 +67,10 @@ class Amazon:
     def report(self, feed_id: str) -> dict[str, Any]:
         document_id = self.feed(feed_id)["resultFeedDocumentId"]
         located = self.client.get(f"{FEEDS}/documents/{document_id}").json()
-        return dict(httpx.get(located["url"]).json())
+        content = httpx.get(located["url"]).content
+        if located.get("compressionAlgorithm") == "GZIP":
+            content = gzip.decompress(content)
+        return dict(json.loads(content))
 
 
 def _start(serve, faults: FaultConfig) -> Amazon:
@@ -378,3 +382,63 @@ def test_embedded_feed_schema_agrees_with_the_official_schema() -> None:
     for key in ("type", "minItems", "maxItems"):
         assert mine["properties"]["messages"][key] == messages[key]
     assert mine["definitions"]["message"] == bare(messages["items"])
+
+
+def test_large_reports_are_gzip_compressed(amazon: Amazon) -> None:
+    small = amazon.submit(feed_document(qty_message(1, "NO-SUCH-SKU", 1)))
+    large = amazon.submit(feed_document(*(qty_message(i, f"NO-SKU-{i}", 1) for i in range(1, 301))))
+    amazon.advance(60)
+    small_doc = amazon.client.get(f"{FEEDS}/documents/{amazon.feed(small)['resultFeedDocumentId']}")
+    assert "compressionAlgorithm" not in small_doc.json()
+    large_doc = amazon.client.get(f"{FEEDS}/documents/{amazon.feed(large)['resultFeedDocumentId']}")
+    assert large_doc.json()["compressionAlgorithm"] == "GZIP"
+    raw = httpx.get(large_doc.json()["url"]).content
+    assert raw[:2] == b"\x1f\x8b"
+    assert amazon.report(large)["summary"]["messagesInvalid"] == 300
+
+
+def test_get_feeds_filters_and_pages(amazon: Amazon) -> None:
+    ids = [amazon.submit(feed_document(qty_message(1, "DEMO-KUBEK-330", n))) for n in range(3)]
+    amazon.advance(1)
+    legacy = amazon.create_feed(amazon.upload(b"<x/>", "text/xml"), "POST_PRODUCT_DATA")
+    assert legacy.status_code == 202
+    amazon.client.delete(f"{FEEDS}/feeds/{ids[0]}")
+    listed = amazon.client.get(
+        f"{FEEDS}/feeds", params={"feedTypes": "JSON_LISTINGS_FEED", "pageSize": 2}
+    )
+    assert listed.status_code == 200
+    assert listed.headers["x-amzn-RateLimit-Limit"] == "0.0222"
+    first = listed.json()
+    assert [f["feedId"] for f in first["feeds"]] == [ids[2], ids[1]]  # newest first
+    rest = amazon.client.get(f"{FEEDS}/feeds", params={"nextToken": first["nextToken"]}).json()
+    assert [f["feedId"] for f in rest["feeds"]] == [ids[0]]
+    assert "nextToken" not in rest
+    cancelled = amazon.client.get(
+        f"{FEEDS}/feeds",
+        params={
+            "feedTypes": "JSON_LISTINGS_FEED,POST_PRODUCT_DATA",
+            "processingStatuses": "CANCELLED",
+        },
+    ).json()
+    assert [f["feedId"] for f in cancelled["feeds"]] == [ids[0]]
+    both = amazon.client.get(
+        f"{FEEDS}/feeds", params={"feedTypes": "POST_PRODUCT_DATA,JSON_LISTINGS_FEED"}
+    ).json()
+    assert len(both["feeds"]) == 4
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},  # feedTypes or nextToken is required
+        {"nextToken": "forged"},
+        {"nextToken": "x", "feedTypes": "JSON_LISTINGS_FEED"},  # nextToken must come alone
+        {"feedTypes": "JSON_LISTINGS_FEED", "pageSize": "101"},
+        {"feedTypes": "JSON_LISTINGS_FEED", "processingStatuses": "LOST"},
+        {"feedTypes": "JSON_LISTINGS_FEED", "createdSince": "yesterday"},
+    ],
+)
+def test_get_feeds_rejects_bad_parameters(amazon: Amazon, params: dict[str, str]) -> None:
+    answer = amazon.client.get(f"{FEEDS}/feeds", params=params)
+    assert answer.status_code == 400
+    assert answer.json()["errors"][0]["code"] == "InvalidInput"

@@ -29,12 +29,16 @@ class FeedStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedDocument:
-    """An uploaded feed or a processing report; ``content`` is ``None`` until uploaded."""
+    """An uploaded feed or a processing report; ``content`` is ``None`` until uploaded.
+
+    ``compression`` is ``"GZIP"`` when ``content`` is gzip-compressed (large reports).
+    """
 
     document_id: str
     content_type: str
     created: datetime
     content: bytes | None = None
+    compression: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,12 +71,20 @@ class FeedBook:
         self._next_feed = 50_021_018_800
 
     def new_document(
-        self, content_type: str, now: datetime, content: bytes | None = None
+        self,
+        content_type: str,
+        now: datetime,
+        content: bytes | None = None,
+        compression: str | None = None,
     ) -> FeedDocument:
         """Register a document (an upload slot, or a report with its ``content``)."""
         document_id = f"amzn1.tortuga.4.eu.{uuid.uuid4()}.T{uuid.uuid4().hex[:12].upper()}"
         document = FeedDocument(
-            document_id=document_id, content_type=content_type, created=now, content=content
+            document_id=document_id,
+            content_type=content_type,
+            created=now,
+            content=content,
+            compression=compression,
         )
         self.documents[document_id] = document
         return document

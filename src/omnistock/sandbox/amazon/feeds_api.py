@@ -1,11 +1,13 @@
-"""Feeds API 2021-06-30: feed documents, ``createFeed``, ``getFeed``, ``cancelFeed``.
+"""Feeds API 2021-06-30: documents, ``createFeed``, ``getFeed(s)``, ``cancelFeed``.
 
 ``JSON_LISTINGS_FEED`` takes exactly one marketplace and 5 submissions per 5 minutes;
 legacy XML/flat-file listings feeds are accepted and end ``FATAL`` (retired 2025-07-31).
+Processing reports above 16 KiB are stored GZIP-compressed (``compressionAlgorithm``).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime
 from typing import Any
@@ -21,7 +23,7 @@ from omnistock.sandbox.amazon.feeds import Feed, FeedStatus
 from omnistock.sandbox.amazon.issues import Issue
 from omnistock.sandbox.amazon.render import iso
 from omnistock.sandbox.amazon.sandbox import AmazonSandbox
-from omnistock.sandbox.amazon.spapi import guard, json_body, sp_json
+from omnistock.sandbox.amazon.spapi import guard, json_body, query_lists, sp_json
 from omnistock.sandbox.amazon.usage import UsagePlan
 
 __all__ = ["feeds_router"]
@@ -38,6 +40,8 @@ RETIRED_FEEDS = frozenset(
     }
 )
 REPORT_CONTENT_TYPE = "application/json; charset=UTF-8"
+GZIP_REPORTS_ABOVE = 16 * 1024
+"""Processing reports larger than this (bytes of JSON) are served GZIP-compressed."""
 
 
 def _invalid(plan: UsagePlan, message: str) -> SpApiError:
@@ -122,9 +126,11 @@ def _finish(sandbox: AmazonSandbox, feed_id: str, at: datetime) -> None:
     if feed.status is not FeedStatus.IN_QUEUE:
         return
     outcome = _outcome(sandbox, feed, at)
-    report = sandbox.feeds.new_document(
-        REPORT_CONTENT_TYPE, at, json.dumps(outcome.report, ensure_ascii=False).encode()
-    )
+    raw = json.dumps(outcome.report, ensure_ascii=False).encode()
+    if len(raw) > GZIP_REPORTS_ABOVE:
+        report = sandbox.feeds.new_document(REPORT_CONTENT_TYPE, at, gzip.compress(raw), "GZIP")
+    else:
+        report = sandbox.feeds.new_document(REPORT_CONTENT_TYPE, at, raw)
     sandbox.feeds.finish(feed_id, outcome.status, report.document_id)
 
 
@@ -164,6 +170,22 @@ def feeds_router(sandbox: AmazonSandbox) -> APIRouter:
         sandbox.schedule(feed.ends, lambda at: _finish(sandbox, feed.feed_id, at))
         return sp_json({"feedId": feed.feed_id}, plan, status=202)
 
+    @router.get("/feeds")
+    async def get_feeds(request: Request) -> JSONResponse:
+        plan = guard(sandbox, request, "getFeeds")
+        now = sandbox.settle()
+        try:
+            feeds, token = sandbox.feed_pages.page(
+                query_lists(request), sandbox.feeds.feeds.values(), now
+            )
+        except SpApiError as exc:
+            exc.limit = plan.header
+            raise
+        body: dict[str, Any] = {"feeds": [_feed_json(feed, now) for feed in feeds]}
+        if token is not None:
+            body["nextToken"] = token
+        return sp_json(body, plan)
+
     @router.get("/feeds/{feedId}")
     async def get_feed(request: Request, feedId: str) -> JSONResponse:
         plan = guard(sandbox, request, "getFeed")
@@ -192,8 +214,14 @@ def feeds_router(sandbox: AmazonSandbox) -> APIRouter:
             raise SpApiError(
                 404, "NotFound", f"Feed document {feedDocumentId} not found.", limit=plan.header
             )
-        url = presigned_url(sandbox, request, feedDocumentId)
-        return sp_json({"feedDocumentId": feedDocumentId, "url": url}, plan)
+        answer = {
+            "feedDocumentId": feedDocumentId,
+            "url": presigned_url(sandbox, request, feedDocumentId),
+        }
+        compression = sandbox.feeds.documents[feedDocumentId].compression
+        if compression is not None:
+            answer["compressionAlgorithm"] = compression
+        return sp_json(answer, plan)
 
     return router
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from omnistock.sandbox.amazon.account import REFRESH_TOKEN
+from omnistock.sandbox.amazon.feed_list import FeedPager
 from omnistock.sandbox.amazon.feeds import FeedBook
 from omnistock.sandbox.amazon.listings import ListingBook
 from omnistock.sandbox.amazon.lwa import LwaTokens
@@ -49,6 +50,7 @@ class AmazonSandbox(SandboxBase):
         self.feeds = FeedBook()
         self.orders = OrderBook(self.options.seed)
         self.search = OrderSearch()
+        self.feed_pages = FeedPager()
         self.lwa.reset()
         self.throttle.reset()
         self._jobs: list[tuple[datetime, int, Job]] = []

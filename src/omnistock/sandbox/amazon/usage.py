@@ -35,6 +35,7 @@ PLANS: dict[str, UsagePlan] = {
     "createFeedDocument": UsagePlan(0.5, 15),
     "createFeed": UsagePlan(0.0083, 15),
     "getFeed": UsagePlan(2, 15),
+    "getFeeds": UsagePlan(0.0222, 10),
     "cancelFeed": UsagePlan(2, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
     "searchOrders": UsagePlan(0.0056, 20),
