@@ -308,3 +308,12 @@ def test_admin_seed_quantities_reset_and_empty(serve, graph) -> None:
         assert empty.get("/_sandbox/quantities").json()["items"] == []
     assert graph.get("/_sandbox/docs").status_code == 200
     _error(graph.get("/openapi.json"), 2500)
+
+
+def test_429_burst_with_retry_after(serve) -> None:
+    burst = Burst429(every=1, length=2, retry_after=True, retry_after_seconds=30)
+    with _graph(serve, FaultConfig(burst_429=burst)) as graph:
+        statuses = [graph.get(f"{EDGE}/products", params=TOKEN) for _ in range(4)]
+        assert [r.status_code for r in statuses] == [200, 429, 429, 200]
+        assert statuses[1].headers["retry-after"] == "30"
+        assert statuses[2].json()["error"]["type"] == "OAuthException"
