@@ -12,13 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd, lcm
+from types import MappingProxyType
 
 from omnistock.domain.apportion import QuotaTable, largest_remainder
 from omnistock.domain.buffer import is_paused
 from omnistock.domain.ids import ChannelId, Sku
 from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel, bundle_available
-from omnistock.domain.policy import Policy, Strategy
+from omnistock.domain.policy import Policy, Strategy, VelocityLimits
 from omnistock.domain.velocity import even_shares
 
 __all__ = [
@@ -135,7 +137,7 @@ def strategy_split(
     if policy.strategy is Strategy.PERCENTAGE:
         return _percentage(sellable, policy, channels)
     shares = (
-        velocity_shares if velocity_shares is not None else even_shares(channels, policy.velocity)
+        velocity_shares if velocity_shares is not None else _even(tuple(channels), policy.velocity)
     )
     return _velocity(sellable, shares, channels)
 
@@ -164,7 +166,7 @@ _BY_ID: dict[int, tuple[Policy, dict[tuple[ChannelId, ...], _Plan]]] = {}
 _BY_CONTENT: dict[_PlanKey, _Plan] = {}
 _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 4096
-_ROUNDING = Fraction(1, 1_000_000)
+_ROUNDING_INVERSE = 1_000_000  # shares from ``rebalance_shares`` have 6 decimal places
 
 
 def _percentage(
@@ -221,19 +223,22 @@ def _velocity(
     sellable: int, shares: Mapping[ChannelId, Decimal], channels: Sequence[ChannelId]
 ) -> dict[ChannelId, int]:
     result = dict.fromkeys(channels, 0)
-    parties = sorted(ch for ch in set(channels) if shares.get(ch, Decimal(0)) > 0)
+    parties = sorted(ch for ch in result if ch in shares and shares[ch] > 0)
     if not parties or sellable <= 0:
         return result
-    fractions = [Fraction(shares[ch]) for ch in parties]
-    total = sum(fractions, Fraction(0))
-    if total > 1 or 1 - total <= _ROUNDING * len(parties):
+    ratios = [shares[ch].as_integer_ratio() for ch in parties]
+    denominator = lcm(*(d for _, d in ratios))
+    weights = [n * (denominator // d) for n, d in ratios]
+    total = sum(weights)
+    shortfall = denominator - total  # 1 − Σ shares, times the denominator
+    if shortfall < 0 or shortfall * _ROUNDING_INVERSE <= denominator * len(parties):
         # never above sellable if shares overshoot; a sum short of 1 only by the 6-place
         # rounding of ``rebalance_shares`` counts as 1 (else 1 unit would never be listed)
-        fractions = [f / total for f in fractions]
-    denominator = lcm(*(f.denominator for f in fractions))
-    weights = [int(f * denominator) for f in fractions]
-    for channel, units in zip(
-        parties, largest_remainder(sellable, weights, denominator), strict=True
-    ):
-        result[channel] = units
+        denominator = total
+    result.update(zip(parties, largest_remainder(sellable, weights, denominator), strict=True))
     return result
+
+
+@lru_cache(maxsize=256)
+def _even(channels: tuple[ChannelId, ...], limits: VelocityLimits) -> Mapping[ChannelId, Decimal]:
+    return MappingProxyType(even_shares(channels, limits))

@@ -75,11 +75,14 @@ def largest_remainder(units: int, weights: Sequence[int], denominator: int) -> l
     Each party gets ``floor(units · w / d)`` and the leftover goes one by one to the largest
     remainders (ties: lower index). Never hands out more than ``units · Σw / d``.
     """
-    floors = [units * w // denominator for w in weights]
-    house = units * sum(weights) // denominator
-    leftover = house - sum(floors)
-    if leftover > 0:
-        order = sorted(range(len(weights)), key=lambda i: (-(units * weights[i] % denominator), i))
-        for i in order[:leftover]:
+    floors: list[int] = []
+    remainders: list[int] = []
+    for w in weights:
+        floor, remainder = divmod(units * w, denominator)
+        floors.append(floor)
+        remainders.append(remainder)
+    leftover = units * sum(weights) // denominator - sum(floors)
+    if leftover > 0:  # stable sort: equal remainders keep the lower index first
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:leftover]:
             floors[i] += 1
     return floors
