@@ -318,6 +318,7 @@ def test_validation_preview_validates_without_applying(amazon: Amazon) -> None:
     answer = amazon.client.patch(f"{ITEM}/DEMO-KUBEK-330", params=params, json=_qty_patch(1))
     assert answer.json()["status"] == "VALID"
     assert answer.json()["identifiers"][0]["marketplaceId"] == PL
+    amazon.advance(1)  # previews: 1 per second
     bad = amazon.client.patch(f"{ITEM}/DEMO-KUBEK-330", params=params, json=_qty_patch(-5))
     assert bad.json()["status"] == "INVALID"
     amazon.advance(60)
@@ -365,3 +366,16 @@ def test_get_rate_limit_has_burst_10(amazon: Amazon) -> None:
     url, params = f"{ITEM}/DEMO-KUBEK-330", {"marketplaceIds": PL}
     statuses = [amazon.client.get(url, params=params).status_code for _ in range(11)]
     assert statuses == [200] * 10 + [429]
+
+
+def test_validation_preview_is_limited_to_one_per_second(amazon: Amazon) -> None:
+    url = f"{ITEM}/DEMO-KUBEK-330"
+    preview = {"marketplaceIds": PL, "mode": "VALIDATION_PREVIEW"}
+    assert amazon.client.patch(url, params=preview, json=_qty_patch(1)).status_code == 200
+    assert amazon.client.patch(url, params=preview, json=_qty_patch(1)).status_code == 429
+    assert (
+        amazon.client.patch(url, params={"marketplaceIds": PL}, json=_qty_patch(1)).status_code
+        == 200
+    )
+    amazon.advance(1)
+    assert amazon.client.patch(url, params=preview, json=_qty_patch(1)).status_code == 200

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from jsonschema import Draft7Validator
 
+from omnistock.sandbox.amazon.account import SELLER_ID
 from omnistock.sandbox.amazon.errors import SpApiError
 from omnistock.sandbox.amazon.issues import Issue, unknown_sku
 from omnistock.sandbox.amazon.order_search import csv_values
@@ -124,6 +125,8 @@ def listings_router(sandbox: AmazonSandbox) -> APIRouter:
         if sku == "BadSKU":
             raise _bad_request(plan)
         preview = _preview_mode(request, plan)
+        if preview:
+            sandbox.throttle.spend_preview(SELLER_ID)
         included = _included(request, PATCH_INCLUDED, "issues", plan)
         if "identifiers" in included and not preview:
             raise _bad_request(plan, "includedData 'identifiers' requires mode VALIDATION_PREVIEW.")

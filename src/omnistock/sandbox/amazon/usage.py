@@ -1,7 +1,8 @@
 """Usage plans (token buckets per operation) as the bundled SP-API models document them.
 
 Each bucket holds ``burst`` tokens and refills ``rate`` tokens per second of sandbox time;
-``JSON_LISTINGS_FEED`` submissions are also limited to 5 per 5 minutes (changelog 2025-05-06).
+``JSON_LISTINGS_FEED`` submissions are also limited to 5 per 5 minutes (changelog 2025-05-06)
+and ``VALIDATION_PREVIEW`` patches to 1 per second (listings-items-api-rate-limits).
 A throttled call gets 429 ``QuotaExceeded`` with no ``Retry-After``.
 """
 
@@ -58,6 +59,7 @@ class Throttle:
             name: LeakyBucket(plan.rate * 60, clock, capacity=plan.burst)
             for name, plan in PLANS.items()
         }
+        self._preview = LeakyBucket(60, clock, capacity=1)
         self._listings_feeds = SlidingWindow(
             JSON_LISTINGS_FEEDS_PER_WINDOW, JSON_LISTINGS_FEED_WINDOW_SECONDS, clock
         )
@@ -67,6 +69,11 @@ class Throttle:
         if not self._buckets[operation].hit(key).allowed:
             raise _quota_exceeded()
         return PLANS[operation]
+
+    def spend_preview(self, key: str) -> None:
+        """``mode=VALIDATION_PREVIEW`` patches: also 1 per second, burst 1, or 429."""
+        if not self._preview.hit(key).allowed:
+            raise _quota_exceeded()
 
     def spend_listings_feed(self, key: str) -> None:
         """Count one ``JSON_LISTINGS_FEED`` submission or raise 429 ``QuotaExceeded``."""
@@ -78,3 +85,4 @@ class Throttle:
         for bucket in self._buckets.values():
             bucket.reset()
         self._listings_feeds.reset()
+        self._preview.reset()
