@@ -142,6 +142,17 @@ def test_variations_have_their_own_stock(shop) -> None:
     assert shop.get(f"{API}/products/20/variations/21").json()["stock_quantity"] == 5
 
 
+def test_variable_parent_stock_status_follows_its_variations(shop) -> None:
+    updates = [{"id": vid, "stock_quantity": 0} for vid in (21, 22, 23)]
+    shop.post(f"{API}/products/20/variations/batch", json={"update": updates[:2]})
+    assert shop.get(f"{API}/products/20").json()["stock_status"] == "instock"
+    shop.post(f"{API}/products/20/variations/batch", json={"update": updates[2:]})
+    parent = shop.get(f"{API}/products/20").json()
+    assert (parent["manage_stock"], parent["stock_status"]) == (False, "outofstock")
+    shop.put(f"{API}/products/20/variations/23", json={"stock_quantity": 2})
+    assert shop.get(f"{API}/products/20").json()["stock_status"] == "instock"
+
+
 def test_product_batch_reports_bad_items_inside_a_200(shop) -> None:
     response = shop.post(
         f"{API}/products/batch",

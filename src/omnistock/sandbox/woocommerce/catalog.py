@@ -51,7 +51,7 @@ class Item:
             self.stock_quantity = None
             self.backorders = "no"
             return
-        quantity = self.stock_quantity or 0
+        self.stock_quantity = quantity = self.stock_quantity or 0
         if quantity > 0:
             self.stock_status = "instock"
         else:
@@ -104,6 +104,19 @@ class Catalog:
     def products(self) -> list[Item]:
         return [item for item in self.items.values() if not item.parent_id]
 
+    def settle(self, item: Item) -> None:
+        """Settle an item's stock status, then its variable parent's (``sync_stock_status``)."""
+        item.settle_stock()
+        parent = self.items.get(item.parent_id) if item.parent_id else None
+        if parent is None or parent.manage_stock:
+            return
+        statuses = {self.items[child].stock_status for child in parent.variations}
+        for status in ("instock", "onbackorder"):
+            if status in statuses:
+                parent.stock_status = status
+                return
+        parent.stock_status = "outofstock" if statuses else parent.stock_status
+
     def check_sku(self, sku: str, own_id: int) -> None:
         other = self.by_sku(sku)
         if other is not None and other.id != own_id:
@@ -121,7 +134,7 @@ class Catalog:
                 setattr(item, name, changes[name])
         if delta is not None and "stock_quantity" not in changes and item.manage_stock:
             item.stock_quantity = (item.stock_quantity or 0) + delta
-        item.settle_stock()
+        self.settle(item)
         item.date_modified = now
         return item
 
@@ -151,11 +164,11 @@ class Catalog:
 
     def add(self, item: Item) -> Item:
         """Insert a fully built item (seeding and creation), linking variations to the parent."""
-        item.settle_stock()
         self.items[item.id] = item
         self.next_id = max(self.next_id, item.id + 1)
         if item.parent_id:
             self.items[item.parent_id].variations.append(item.id)
+        self.settle(item)
         return item
 
     def delete(self, item: Item) -> Item:
@@ -171,5 +184,5 @@ class Catalog:
         if not item.manage_stock:
             return
         item.stock_quantity = (item.stock_quantity or 0) + delta
-        item.settle_stock()
+        self.settle(item)
         item.date_modified = now
