@@ -379,3 +379,17 @@ def test_validation_preview_is_limited_to_one_per_second(amazon: Amazon) -> None
     )
     amazon.advance(1)
     assert amazon.client.patch(url, params=preview, json=_qty_patch(1)).status_code == 200
+
+
+def test_skus_with_reserved_characters_are_url_encoded(amazon: Amazon) -> None:
+    seeded = amazon.client.post(
+        "/_sandbox/listings", json={"listings": [{"sku": "A/B 1", "quantity": 2}]}
+    )
+    assert seeded.status_code == 201
+    answer = amazon.client.get(
+        f"{ITEM}/A%2FB%201",
+        params={"marketplaceIds": PL, "includedData": "fulfillmentAvailability"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["sku"] == "A/B 1"
+    assert answer.json()["fulfillmentAvailability"][0]["quantity"] == 2

@@ -155,7 +155,7 @@ def amazon_admin_router(sandbox: AmazonSandbox) -> APIRouter:
         sandbox.settle()
         return [_view(listing) for listing in sandbox.listings]
 
-    @router.get("/listings/{sku}")
+    @router.get("/listings/{sku:path}")
     async def get_listing(sku: str) -> ListingView:
         sandbox.settle()
         listing = sandbox.listings.get(sku)

@@ -28,7 +28,7 @@ from omnistock.sandbox.amazon.usage import UsagePlan
 
 __all__ = ["listings_router"]
 
-ITEM_PATH = "/listings/2021-08-01/items/{sellerId}/{sku}"
+ITEM_PATH = "/listings/2021-08-01/items/{sellerId}/{sku:path}"  # SKUs may hold "/" (%2F)
 GET_INCLUDED = frozenset(
     {
         "summaries",
