@@ -1,0 +1,1 @@
+"""Alembic migrations of the omnistock schema (run with ``omnistock.store.migrate``)."""
