@@ -11,6 +11,7 @@ from enum import StrEnum
 __all__ = ["ACCESS_TOKEN_TTL", "LwaError", "LwaTokens", "TokenCheck"]
 
 ACCESS_TOKEN_TTL = timedelta(seconds=3600)
+_FORGET = timedelta(days=1)
 
 
 class TokenCheck(StrEnum):
@@ -65,6 +66,8 @@ class LwaTokens:
     def _issue(self, now: datetime) -> str:
         token = "Atza|" + secrets.token_urlsafe(48)
         with self._lock:
+            # forget tokens a day after they expired (until then they answer "expired")
+            self._expiry = {t: at for t, at in self._expiry.items() if at > now - _FORGET}
             self._expiry[token] = now + ACCESS_TOKEN_TTL
         return token
 
