@@ -157,13 +157,26 @@ class PauseRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: repositories share it; ``commit()`` makes the changes durable."""
 
-    products: ProductRepository
-    channels: ChannelRepository
-    listings: ListingRepository
-    stock: StockRepository
-    reservations: ReservationRepository
-    policies: PolicyRepository
-    pauses: PauseRepository
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def channels(self) -> ChannelRepository: ...
+
+    @property
+    def listings(self) -> ListingRepository: ...
+
+    @property
+    def stock(self) -> StockRepository: ...
+
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def policies(self) -> PolicyRepository: ...
+
+    @property
+    def pauses(self) -> PauseRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -1,0 +1,59 @@
+"""Use cases of allocation: recompute the desired quantities of listings, explain a SKU."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from omnistock.domain.allocation import allocate_sku
+from omnistock.domain.errors import UnknownSku
+from omnistock.domain.explain import Explanation, explain_sku
+from omnistock.domain.ids import Sku
+from omnistock.service.ports import DesiredChange, UnitOfWork
+from omnistock.service.snapshot import containing_bundles, load
+
+__all__ = ["explain", "recompute", "recompute_in"]
+
+
+def recompute(uow: UnitOfWork, skus: Iterable[Sku] | None, *, now: datetime) -> int:
+    """Recompute and store the listings of ``skus`` (``None`` = all); returns listings changed."""
+    with uow:
+        changed = recompute_in(uow, skus, now=now)
+        uow.commit()
+    return changed
+
+
+def recompute_in(uow: UnitOfWork, skus: Iterable[Sku] | None, *, now: datetime) -> int:
+    """``recompute`` inside an open unit of work (the caller commits).
+
+    The given SKUs and every kit containing them are recomputed; only listings whose desired
+    quantity changes are written, and only pause states that change.
+    """
+    targets = None if skus is None else containing_bundles(skus, uow.products.bundles())
+    snapshot = load(uow, targets)
+    changes: list[DesiredChange] = []
+    pauses: dict[Sku, bool] = {}
+    for sku, inp in snapshot.inputs.items():
+        result = allocate_sku(inp)
+        if result.paused != inp.was_paused:
+            pauses[sku] = result.paused
+        for channel, (offer_id, desired) in snapshot.listings.get(sku, {}).items():
+            quantity = result.quantities.get(channel, 0)
+            if quantity != desired:
+                changes.append(
+                    DesiredChange(
+                        channel=channel, offer_id=offer_id, desired=quantity, observed_at=now
+                    )
+                )
+    if pauses:
+        uow.pauses.set(pauses, at=now)
+    return uow.listings.set_desired(changes)
+
+
+def explain(uow: UnitOfWork, sku: Sku) -> Explanation:
+    """Every number behind the allocation of ``sku``; ``UnknownSku`` if it does not exist."""
+    with uow:
+        snapshot = load(uow, [sku])
+    if sku not in snapshot.inputs:
+        raise UnknownSku(f"no product {sku!r}", field="sku")
+    return explain_sku(snapshot.inputs[sku])

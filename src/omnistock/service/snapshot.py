@@ -1,0 +1,87 @@
+"""Loading what allocation needs for a set of SKUs, in a few bulk reads of an open unit of work.
+
+``load`` is the one path used by ``recompute``, ``show_stock`` and ``explain``, so what a channel
+is told and what ``explain`` shows come from the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from omnistock.domain.allocation import AllocationInput
+from omnistock.domain.bundles import Bundle, flat_components
+from omnistock.domain.ids import ChannelId, Sku
+from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel, available
+from omnistock.domain.policy import Policy, PolicyScope, resolve_policy
+from omnistock.service.ports import UnitOfWork
+
+__all__ = ["Snapshot", "containing_bundles", "load"]
+
+_T = TypeVar("_T", StockLevel, Reservation)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    """Allocation inputs of the loaded SKUs and their current listings."""
+
+    inputs: Mapping[Sku, AllocationInput]
+    listings: Mapping[Sku, Mapping[ChannelId, tuple[str, int | None]]]
+    paused: Collection[Sku]
+
+
+def containing_bundles(skus: Iterable[Sku], bundles: Mapping[Sku, Bundle]) -> set[Sku]:
+    """``skus`` plus every kit that contains any of them, directly or through nested kits."""
+    parents: dict[Sku, set[Sku]] = {}
+    for kit in bundles.values():
+        for part in kit.components:
+            parents.setdefault(part.sku, set()).add(kit.sku)
+    result, todo = set(skus), list(skus)
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in result:
+                result.add(parent)
+                todo.append(parent)
+    return result
+
+
+def load(uow: UnitOfWork, skus: Collection[Sku] | None) -> Snapshot:
+    """Inputs for ``skus`` (``None`` = every product) with kits expanded to their components."""
+    groups = uow.products.groups(skus)
+    bundles = uow.products.bundles()
+    kits = {sku: flat_components(sku, bundles) for sku in groups if sku in bundles}
+    stocked: set[Sku] | None = None
+    if skus is not None:
+        stocked = {s for s in groups if s not in kits}
+        stocked.update(c.sku for parts in kits.values() for c in parts)
+    levels = _by_sku(uow.stock.levels(stocked))
+    reserved = _by_sku(uow.reservations.open_for(stocked))
+    rules = uow.policies.rules()
+    rules.setdefault((PolicyScope.GLOBAL, ""), Policy())  # one shared default object
+    channels = [c.name for c in uow.channels.list()]
+    paused = uow.pauses.paused(skus)
+    inputs: dict[Sku, AllocationInput] = {}
+    for sku, group in groups.items():
+        parts: list[BundleComponent] = kits.get(sku, [])
+        component_available = {
+            c.sku: available(levels.get(c.sku, ()), reserved.get(c.sku, ())) for c in parts
+        }
+        inputs[sku] = AllocationInput(
+            sku=sku,
+            levels=levels.get(sku, ()),
+            reservations=reserved.get(sku, ()),
+            policy=resolve_policy(sku, group, rules)[1],
+            channels=channels,
+            was_paused=sku in paused,
+            bundle=parts,
+            component_available=component_available,
+        )
+    return Snapshot(inputs=inputs, listings=uow.listings.desired(skus), paused=paused)
+
+
+def _by_sku(items: Iterable[_T]) -> dict[Sku, list[_T]]:
+    grouped: dict[Sku, list[_T]] = {}
+    for item in items:
+        grouped.setdefault(item.sku, []).append(item)
+    return grouped

@@ -1,0 +1,224 @@
+"""Use cases of stock: set, adjust and import on-hand through the ledger; show a SKU's numbers.
+
+Every change is a ledger movement with an idempotency key; the listings of the touched SKUs (and
+of the kits containing them) are recomputed in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from omnistock.domain.allocation import allocate_sku
+from omnistock.domain.csvfile import read_csv
+from omnistock.domain.errors import InvalidFile, InvalidValue, UnknownSku, UnknownWarehouse
+from omnistock.domain.ids import ChannelId, Sku, WarehouseId
+from omnistock.domain.ledger import Movement, MovementKind
+from omnistock.domain.stock_feed import STOCK_COLUMNS, StockRow, parse_stock_csv
+from omnistock.service.allocation import recompute_in
+from omnistock.service.ports import UnitOfWork
+from omnistock.service.snapshot import load
+
+__all__ = [
+    "ImportSummary",
+    "StockView",
+    "add_warehouse",
+    "adjust_stock",
+    "import_stock",
+    "set_stock",
+    "show_stock",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportSummary:
+    """What a stock import did: rows in the file, rows applied now, rows applied before."""
+
+    rows: int
+    applied: int
+    already_applied: int
+    listings_changed: int
+    file_hash: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StockView:
+    """The current numbers of one SKU and what each channel account is told."""
+
+    sku: Sku
+    on_hand: int
+    reserved: int
+    available: int
+    buffer: int
+    paused: bool
+    allocation: dict[ChannelId, int]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sku": self.sku,
+            "on_hand": self.on_hand,
+            "reserved": self.reserved,
+            "available": self.available,
+            "buffer": self.buffer,
+            "paused": self.paused,
+            "allocation": {str(ch): q for ch, q in sorted(self.allocation.items())},
+        }
+
+
+def set_stock(
+    uow: UnitOfWork,
+    sku: Sku,
+    quantity: int,
+    *,
+    warehouse: WarehouseId,
+    actor: str,
+    now: datetime,
+    idempotency_key: str | None = None,
+    reason: str = "stock take",
+) -> bool:
+    """Set on-hand of ``sku`` in ``warehouse``; False if this key was already applied."""
+    return _move(
+        uow, sku, MovementKind.SET, quantity, warehouse, actor, now, idempotency_key, reason
+    )
+
+
+def adjust_stock(
+    uow: UnitOfWork,
+    sku: Sku,
+    delta: int,
+    *,
+    warehouse: WarehouseId,
+    actor: str,
+    now: datetime,
+    idempotency_key: str | None = None,
+    reason: str = "adjustment",
+) -> bool:
+    """Add ``delta`` (±) to on-hand; ``InvalidValue(field="quantity")`` if it would go negative."""
+    if delta == 0:
+        raise InvalidValue("an adjustment of 0 changes nothing", field="delta")
+    return _move(
+        uow, sku, MovementKind.ADJUST, delta, warehouse, actor, now, idempotency_key, reason
+    )
+
+
+def _move(
+    uow: UnitOfWork,
+    sku: Sku,
+    kind: MovementKind,
+    quantity: int,
+    warehouse: WarehouseId,
+    actor: str,
+    now: datetime,
+    key: str | None,
+    reason: str,
+) -> bool:
+    movement = Movement(
+        sku=sku,
+        warehouse=warehouse,
+        kind=kind,
+        quantity=quantity,
+        observed_at=now,
+        reason=reason,
+        source="manual",
+        actor=actor,
+        idempotency_key=key,
+    )
+    with uow:
+        _require_stocked(uow, sku)
+        if warehouse not in uow.stock.warehouses():
+            raise UnknownWarehouse(f"no warehouse {warehouse!r}", field="warehouse")
+        applied = uow.stock.record([movement], recorded_at=now)
+        if applied:
+            recompute_in(uow, [sku], now=now)
+        uow.commit()
+    return bool(applied)
+
+
+def import_stock(
+    uow: UnitOfWork, text: str, *, source: str, actor: str, now: datetime
+) -> ImportSummary:
+    """Import a ``sku,warehouse,on_hand`` file: counted rows set on-hand, others are unchanged.
+
+    The whole file is rejected (``InvalidFile`` with line and column) on any bad row, including
+    an unknown SKU or a kit. Importing the same file again changes nothing: each row's key is
+    the file's SHA-256 plus its SKU and warehouse.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with uow:
+        rows = parse_stock_csv(text, warehouses=uow.stock.warehouses())
+        _check_skus(uow, text, rows)
+        movements = [_import_movement(row, digest, source, actor, now) for row in rows]
+        applied = uow.stock.record(movements, recorded_at=now)
+        changed = recompute_in(uow, {m.sku for m in applied}, now=now) if applied else 0
+        uow.commit()
+    return ImportSummary(
+        rows=len(rows),
+        applied=len(applied),
+        already_applied=len(rows) - len(applied),
+        listings_changed=changed,
+        file_hash=digest,
+    )
+
+
+def _import_movement(
+    row: StockRow, digest: str, source: str, actor: str, now: datetime
+) -> Movement:
+    return Movement(
+        sku=row.sku,
+        warehouse=row.warehouse,
+        kind=MovementKind.SET,
+        quantity=row.on_hand,
+        observed_at=now,
+        reason="stock import",
+        source=source,
+        actor=actor,
+        idempotency_key=f"import:{digest}:{row.sku}@{row.warehouse}",
+    )
+
+
+def _check_skus(uow: UnitOfWork, text: str, rows: Sequence[StockRow]) -> None:
+    known = uow.products.known([r.sku for r in rows])
+    kits = uow.products.bundles()
+    for row, raw in zip(rows, read_csv(text, required=STOCK_COLUMNS), strict=True):
+        if row.sku not in known:
+            raise InvalidFile(f"unknown SKU {row.sku!r}", line=raw.line, column="sku")
+        if row.sku in kits:
+            raise InvalidFile(
+                f"{row.sku} is a kit: count its components", line=raw.line, column="sku"
+            )
+
+
+def _require_stocked(uow: UnitOfWork, sku: Sku) -> None:
+    if not uow.products.known([sku]):
+        raise UnknownSku(f"no product {sku!r}", field="sku")
+    if sku in uow.products.bundles():
+        raise InvalidValue(f"{sku} is a kit: its stock comes from its components", field="sku")
+
+
+def show_stock(uow: UnitOfWork, sku: Sku) -> StockView:
+    """On hand, reserved, available, buffer, pause state and per-channel allocation of a SKU."""
+    with uow:
+        snapshot = load(uow, [sku])
+    if sku not in snapshot.inputs:
+        raise UnknownSku(f"no product {sku!r}", field="sku")
+    result = allocate_sku(snapshot.inputs[sku])
+    return StockView(
+        sku=sku,
+        on_hand=result.on_hand,
+        reserved=result.reserved,
+        available=result.available,
+        buffer=result.buffer,
+        paused=result.paused,
+        allocation=dict(result.quantities),
+    )
+
+
+def add_warehouse(uow: UnitOfWork, name: WarehouseId) -> None:
+    """Add a warehouse; ``Duplicate(field="warehouse")`` if it exists."""
+    if not name.strip() or len(name) > 64:
+        raise InvalidValue("warehouse name must be 1–64 characters", field="warehouse")
+    with uow:
+        uow.stock.add_warehouse(name)
+        uow.commit()

@@ -1,0 +1,43 @@
+"""Small SQL helpers shared by the repositories: dialect-aware upserts and chunked ``IN`` lists."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+__all__ = ["CHUNK", "chunks", "insert_ignore", "upsert"]
+
+CHUNK = 500
+T = TypeVar("T")
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    module = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
+    """``INSERT … ON CONFLICT DO NOTHING``; True when the row was inserted."""
+    result = conn.execute(_insert(conn, table).values(values).on_conflict_do_nothing())
+    return bool(result.rowcount == 1)
+
+
+def upsert(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, keys: Sequence[str]
+) -> None:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE`` of every non-key column given."""
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    changed = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed), list(rows))
+
+
+def chunks(values: Collection[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size`` (bounded ``IN (…)`` parameter lists)."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

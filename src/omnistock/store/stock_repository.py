@@ -1,0 +1,183 @@
+"""Repositories of stock: warehouses, the append-only ledger with derived levels, reservations
+and the pause state of the buffer.
+
+Every write is atomic SQL: a movement is inserted with ``ON CONFLICT DO NOTHING`` on its unique
+idempotency key and only when that inserted a row is the level changed, with an
+``UPDATE … WHERE on_hand + delta >= 0`` — never read-then-write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Connection, select, update
+
+from omnistock.domain.errors import Duplicate
+from omnistock.domain.ids import Sku, WarehouseId
+from omnistock.domain.inventory import Reservation, StockLevel
+from omnistock.domain.ledger import Movement, MovementKind, apply_movement
+from omnistock.store.rows import level_from_row, reservation_from_row, to_utc
+from omnistock.store.sql import chunks, insert_ignore, upsert
+from omnistock.store.tables import (
+    reservations,
+    sku_pauses,
+    stock_levels,
+    stock_movements,
+    warehouses,
+)
+
+__all__ = ["SqlPauseRepository", "SqlReservationRepository", "SqlStockRepository"]
+
+
+class SqlStockRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def warehouses(self) -> set[WarehouseId]:
+        names = self._conn.execute(select(warehouses.c.name)).scalars()
+        return {WarehouseId(n) for n in names}
+
+    def add_warehouse(self, name: WarehouseId) -> None:
+        if not insert_ignore(self._conn, warehouses, {"name": name}):
+            raise Duplicate(f"warehouse {name!r} already exists", field="warehouse")
+
+    def record(self, movements: Sequence[Movement], *, recorded_at: datetime) -> list[Movement]:
+        """Apply each movement not seen before (by idempotency key); returns the applied ones.
+
+        A movement without a key gets a fresh one: it is always applied.
+        """
+        applied: list[Movement] = []
+        for movement in movements:
+            if movement.idempotency_key is None:
+                movement = dataclasses.replace(movement, idempotency_key=f"auto:{uuid4()}")
+            if insert_ignore(self._conn, stock_movements, _movement_row(movement, recorded_at)):
+                self._apply(movement, recorded_at)
+                applied.append(movement)
+        return applied
+
+    def _apply(self, movement: Movement, at: datetime) -> None:
+        key = {"sku": movement.sku, "warehouse": movement.warehouse}
+        stamp = {"observed_at": to_utc(movement.observed_at), "updated_at": to_utc(at)}
+        if movement.kind is MovementKind.SET:
+            on_hand = apply_movement(0, movement)
+            upsert(self._conn, stock_levels, [key | stamp | {"on_hand": on_hand}], keys=list(key))
+        else:
+            on_hand = self._add(movement, key, stamp)
+        m = stock_movements.c
+        self._conn.execute(
+            update(stock_movements)
+            .where(m.idempotency_key == movement.idempotency_key)
+            .values(on_hand_after=on_hand)
+        )
+
+    def _add(self, movement: Movement, key: dict[str, Any], stamp: dict[str, Any]) -> int:
+        insert_ignore(self._conn, stock_levels, key | stamp | {"on_hand": 0})
+        c = stock_levels.c
+        where = (c.sku == movement.sku, c.warehouse == movement.warehouse)
+        result = self._conn.execute(
+            update(stock_levels)
+            .where(*where, c.on_hand + movement.quantity >= 0)
+            .values(on_hand=c.on_hand + movement.quantity, **stamp)
+            .returning(c.on_hand)
+        ).scalar()
+        if result is None:
+            current = self._conn.execute(select(c.on_hand).where(*where)).scalar_one()
+            apply_movement(current, movement)  # raises InvalidValue(field="quantity")
+            raise AssertionError("unreachable: a refused adjustment must go negative")
+        return int(result)
+
+    def levels(self, skus: Collection[Sku] | None) -> list[StockLevel]:
+        c = stock_levels.c
+        query = select(c.sku, c.warehouse, c.on_hand)
+        if skus is None:
+            return [level_from_row(row) for row in self._conn.execute(query)]
+        result: list[StockLevel] = []
+        for part in chunks(set(skus)):
+            result.extend(
+                level_from_row(r) for r in self._conn.execute(query.where(c.sku.in_(part)))
+            )
+        return result
+
+    def movements(self, sku: Sku) -> list[dict[str, Any]]:
+        """The ledger of one SKU, oldest first (audit views and tests)."""
+        m = stock_movements.c
+        query = select(stock_movements).where(m.sku == sku).order_by(m.id)
+        return [dict(row._mapping) for row in self._conn.execute(query)]
+
+
+def _movement_row(movement: Movement, recorded_at: datetime) -> dict[str, Any]:
+    return {
+        "idempotency_key": movement.idempotency_key,
+        "sku": movement.sku,
+        "warehouse": movement.warehouse,
+        "kind": movement.kind.value,
+        "quantity": movement.quantity,
+        "reason": movement.reason,
+        "source": movement.source,
+        "actor": movement.actor,
+        "observed_at": to_utc(movement.observed_at),
+        "recorded_at": to_utc(recorded_at),
+    }
+
+
+class SqlReservationRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, items: Iterable[Reservation], *, at: datetime) -> list[Reservation]:
+        added: list[Reservation] = []
+        for item in items:
+            row = {
+                "order_ref": item.order_ref,
+                "sku": item.sku,
+                "quantity": item.quantity,
+                "open": item.open,
+                "created_at": to_utc(at),
+            }
+            if insert_ignore(self._conn, reservations, row):
+                added.append(item)
+        return added
+
+    def close(self, order_ref: str, *, at: datetime) -> list[Sku]:
+        c = reservations.c
+        closed = self._conn.execute(
+            update(reservations)
+            .where(c.order_ref == order_ref, c.open.is_(True))
+            .values(open=False, closed_at=to_utc(at))
+            .returning(c.sku)
+        ).scalars()
+        return sorted(Sku(s) for s in closed)
+
+    def open_for(self, skus: Collection[Sku] | None) -> list[Reservation]:
+        c = reservations.c
+        query = select(c.sku, c.quantity, c.order_ref, c.open).where(c.open.is_(True))
+        if skus is None:
+            return [reservation_from_row(r) for r in self._conn.execute(query)]
+        result: list[Reservation] = []
+        for part in chunks(set(skus)):
+            rows = self._conn.execute(query.where(c.sku.in_(part)))
+            result.extend(reservation_from_row(r) for r in rows)
+        return result
+
+
+class SqlPauseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def paused(self, skus: Collection[Sku] | None) -> set[Sku]:
+        c = sku_pauses.c
+        query = select(c.sku).where(c.paused.is_(True))
+        if skus is None:
+            return {Sku(s) for s in self._conn.execute(query).scalars()}
+        found: set[Sku] = set()
+        for part in chunks(set(skus)):
+            found.update(Sku(s) for s in self._conn.execute(query.where(c.sku.in_(part))).scalars())
+        return found
+
+    def set(self, paused: Mapping[Sku, bool], *, at: datetime) -> None:
+        rows = [{"sku": s, "paused": p, "changed_at": to_utc(at)} for s, p in paused.items()]
+        upsert(self._conn, sku_pauses, rows, keys=["sku"])
