@@ -20,9 +20,13 @@ def _insert(conn: Connection, table: Table) -> Any:
 
 
 def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
-    """``INSERT … ON CONFLICT DO NOTHING``; True when the row was inserted."""
-    result = conn.execute(_insert(conn, table).values(values).on_conflict_do_nothing())
-    return bool(result.rowcount == 1)
+    """``INSERT … ON CONFLICT DO NOTHING``; True when the row was inserted.
+
+    Tells by ``RETURNING`` (psycopg does not report a row count for this statement).
+    """
+    first = next(iter(table.primary_key.columns))
+    stmt = _insert(conn, table).values(values).on_conflict_do_nothing().returning(first)
+    return conn.execute(stmt).first() is not None
 
 
 def upsert(
