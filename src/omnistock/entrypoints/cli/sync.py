@@ -1,0 +1,108 @@
+"""``omnistock worker`` and ``omnistock sync run|status|reconcile``: the sync engine."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from typing import Annotated
+
+import typer
+
+from omnistock.bootstrap import App
+from omnistock.entrypoints.cli import render
+from omnistock.entrypoints.cli.context import open_app
+from omnistock.store.sync_repository import SyncStore
+from omnistock.sync.dispatcher import SyncConfig
+from omnistock.sync.registry import adapters_from_env
+from omnistock.sync.status import sync_status
+from omnistock.sync.worker import LoopSettings, Worker
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+sync_app = typer.Typer(help="Push stock to channels: run, status, reconcile.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+    app.add_typer(sync_app, name="sync")
+
+
+def _worker(app: App, *, lease_ttl_s: float = 60.0) -> Worker:
+    adapters = adapters_from_env(os.environ)
+    config = SyncConfig(lease_ttl_s=lease_ttl_s)
+    return Worker(store=SyncStore(app.engine), adapters=adapters, clock=app.clock, config=config)
+
+
+def _print_runs(worker: Worker) -> None:
+    runs = worker.run_once()
+    rows = [(r.channel, r.batches, r.pushed, r.failed, r.recovered, r.breaker) for r in runs]
+    render.show(
+        render.table(
+            "sync pass",
+            ["channel", "#batches", "#pushed", "#failed", "#recovered", "breaker"],
+            rows,
+        )
+    )
+
+
+def worker(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass over all channels, then exit.")
+    ] = False,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.")] = 1.0,
+    lease_ttl: Annotated[
+        float, typer.Option("--lease-ttl", help="Seconds a channel lease lasts if not renewed.")
+    ] = 60.0,
+) -> None:
+    """Run the sync worker (until SIGINT/SIGTERM, or one pass with --once)."""
+    with open_app(ctx) as app:
+        engine = _worker(app, lease_ttl_s=lease_ttl)
+        if once:
+            _print_runs(engine)
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        engine.run(stop, LoopSettings(interval_s=interval))
+
+
+@sync_app.command("run")
+def run(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One pass (the only mode here).")] = True,
+) -> None:
+    """Push every channel's dirty listings once."""
+    with open_app(ctx) as app:
+        _print_runs(_worker(app))
+
+
+@sync_app.command("status")
+def status(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Per channel: dirty, in flight, held, dead, breaker, budget left, last success."""
+    with open_app(ctx) as app:
+        data = sync_status(SyncStore(app.engine), adapters_from_env(os.environ), app.clock.now())
+    if as_json:
+        render.emit_json(data)
+        return
+    columns = ["channel", "#dirty", "#in_flight", "#retry", "#held", "#dead", "#error", "breaker"]
+    keys = ["channel", "dirty", "in_flight", "retry", "held", "dead", "error", "breaker"]
+    render.show(render.table("sync status", columns, [[row[k] for k in keys] for row in data]))
+
+
+@sync_app.command("reconcile")
+def reconcile(
+    ctx: typer.Context,
+    channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Read actual quantities from channels, report drift, and mark it for repair."""
+    with open_app(ctx) as app:
+        reports = [r.to_dict() for r in _worker(app).reconcile(channel)]
+    if as_json:
+        render.emit_json(reports)
+        return
+    rows = [(r["channel"], r["checked"], r["drift"], r["missing"], r["complete"]) for r in reports]
+    render.show(
+        render.table("reconcile", ["channel", "#checked", "#drift", "#missing", "complete"], rows)
+    )

@@ -1,0 +1,301 @@
+"""Dispatcher: pushes one channel account's dirty listings, durably, within its budget.
+
+One pass (``Dispatcher.run``) under the channel's lease:
+
+1. recover open batches (sent or accepted, results not recorded) — looked up, never resent
+   blindly (``recovery``);
+2. ask the breaker; while open nothing is sent and nothing is lost (listings stay dirty);
+3. plan batches from dirty listings (coalesced, decreases first, chunked);
+4. for each batch: spend from the shared budget (stop when empty), persist the batch with its
+   id, push, validate the report, record per-item outcomes.
+
+Item outcomes: ``ok`` → pushed; ``permanent`` → ``error`` (visible, not retried for the same
+quantity); ``retryable`` or a batch-level failure → ``retry`` at the policy's time, or ``dead``
+with an incident after the last attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from omnistock.channels.base import (
+    ChannelAdapter,
+    ChannelError,
+    ItemResult,
+    ItemStatus,
+    MalformedResponse,
+    PermanentChannelError,
+    PushBatch,
+    PushItem,
+    PushReport,
+    RateLimited,
+    TransientChannelError,
+    validate_report,
+)
+from omnistock.domain.ids import ChannelId
+from omnistock.store.sync_repository import ItemOutcome, SyncStore
+from omnistock.sync import budget as bud
+from omnistock.sync.breaker import BreakerPolicy, BreakerStatus
+from omnistock.sync.planner import plan
+from omnistock.sync.recovery import recover
+from omnistock.sync.retry import RetryPolicy
+
+__all__ = ["ChannelRun", "Dispatcher", "SyncConfig", "outcome_of"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncConfig:
+    """Engine settings shared by dispatcher, recovery and worker."""
+
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    lease_ttl_s: float = 60.0
+    claim_limit: int = 50_000
+    burst: float = 0.5
+
+
+@dataclass(slots=True, kw_only=True)
+class ChannelRun:
+    """What one pass did for one channel."""
+
+    channel: str
+    leased: bool = True
+    batches: int = 0
+    pushed: int = 0
+    failed: int = 0
+    recovered: int = 0
+    budget_wait_s: float = 0.0
+    breaker: str = BreakerStatus.CLOSED
+
+
+def outcome_of(error: ChannelError) -> str:
+    """The attempt outcome recorded for a failed call."""
+    for kind, name in (
+        (RateLimited, "rate_limited"),
+        (MalformedResponse, "malformed"),
+        (TransientChannelError, "transient"),
+        (PermanentChannelError, "permanent"),
+    ):
+        if isinstance(error, kind):
+            return name
+    return "failed"
+
+
+class Dispatcher:
+    """Pushes one channel account through ``adapter``; state lives in ``store``."""
+
+    def __init__(
+        self,
+        *,
+        store: SyncStore,
+        channel: str,
+        adapter: ChannelAdapter,
+        holder: str,
+        config: SyncConfig | None = None,
+        rng: random.Random | None = None,
+        new_id: Callable[[], UUID] = uuid4,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.channel = ChannelId(channel)
+        self.adapter = adapter
+        self.holder = holder
+        self.config = config or SyncConfig()
+        self.rng = rng or random.Random()
+        self.new_id = new_id
+        self.clock = clock
+        limits = adapter.capabilities.limits
+        self.spec = bud.BudgetSpec(
+            requests=limits.requests_per_window,
+            changes=limits.changes_per_window,
+            window_s=limits.window_s,
+            burst=self.config.burst,
+        )
+
+    # -- the pass ---------------------------------------------------------------------------
+    def run(self, now: datetime) -> ChannelRun:
+        result = ChannelRun(channel=self.channel)
+        if not self.acquire(now):
+            result.leased = False
+            return result
+        try:
+            result.recovered = recover(self, now)
+            self._push_dirty(now, result)
+        finally:
+            self.release()
+        return result
+
+    def acquire(self, now: datetime) -> bool:
+        """Take or extend this channel's lease (one worker per channel account)."""
+        return self.store.acquire_lease(
+            self.channel, self.holder, now=now, ttl_s=self.config.lease_ttl_s
+        )
+
+    def release(self) -> None:
+        self.store.release_lease(self.channel, self.holder)
+
+    def _push_dirty(self, now: datetime, result: ChannelRun) -> None:
+        policy = self.config.breaker
+        breaker = self.store.update_breaker(self.channel, lambda s: policy.probe(s, now))
+        result.breaker = breaker.status
+        if not policy.allow(breaker, now):
+            return
+        caps = self.adapter.capabilities
+        changes = self.store.dirty_listings(self.channel, now=now, limit=self.config.claim_limit)
+        size = max(1, min(caps.max_batch, int(self.spec.capacity(self.spec.changes, 1.0))))
+        for items in plan(changes, max_batch=size, zero_means_end=caps.zero_means_end):
+            now = max(now, self.clock()) if self.clock else now
+            if not self.acquire(now):
+                return
+            wait = self.spend(len(items), now)
+            if wait > 0:
+                result.budget_wait_s = wait
+                return
+            ok = self.send(PushBatch(id=self.new_id(), channel=self.channel, items=items), now)
+            result.batches += 1
+            result.pushed += len(items) if ok else 0
+            result.failed += 0 if ok else len(items)
+            result.breaker = self.store.channel_row(self.channel).breaker.status
+            if not ok:
+                return
+
+    def spend(self, changes: int, now: datetime) -> float:
+        """Spend budget for one call; 0.0 when spent, else seconds to wait (nothing spent)."""
+
+        def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, float]:
+            current = state or bud.full_budget(self.spec, now)
+            try:
+                return bud.spend(self.spec, current, changes=changes, now=now), 0.0
+            except bud.BudgetExhausted as exc:
+                return current, exc.wait_s
+
+        return self.store.update_budget(self.channel, change)
+
+    # -- one batch --------------------------------------------------------------------------
+    def send(self, batch: PushBatch, now: datetime, *, persisted: bool = False) -> bool:
+        """Persist (unless already), push, record. True if the batch was answered."""
+        if not persisted:
+            self.store.add_batch(batch, now=now)
+        started = time.perf_counter()
+        try:
+            report = validate_report(batch, self.adapter.push(batch))
+        except ChannelError as exc:
+            self._attempt(batch, now, started, outcome_of(exc), exc.http_status, str(exc))
+            self.fail_batch(batch, exc, now)
+            return False
+        self._attempt(
+            batch, now, started, "pending" if report.pending else "ok", report.http_status
+        )
+        self.accept(batch, report, now)
+        return True
+
+    def _attempt(
+        self,
+        batch: PushBatch,
+        now: datetime,
+        started: float,
+        outcome: str,
+        http_status: int | None,
+        error: str | None = None,
+    ) -> None:
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        self.store.record_attempt(
+            batch.id,
+            self.channel,
+            started_at=now,
+            duration_ms=duration_ms,
+            outcome=outcome,
+            http_status=http_status,
+            error=error,
+        )
+
+    def accept(self, batch: PushBatch, report: PushReport, now: datetime) -> None:
+        """Record a validated report: pending (results later) or per-item results."""
+        if report.pending:
+            self.store.mark_pending(batch.id, report.command_id)
+            return
+        by_offer = {r.offer_id: r for r in report.results}
+        attempts = self.store.attempts_of(self.channel, [i.offer_id for i in batch.items])
+        outcomes = [
+            self._outcome(i, by_offer[i.offer_id], attempts[i.offer_id], now) for i in batch.items
+        ]
+        self.store.finish_batch(batch, outcomes, status="done", now=now)
+        self.store.update_breaker(self.channel, self.config.breaker.on_success)
+        self.store.update_budget(self.channel, self._recovered_budget(now))
+        log.info("pushed batch", extra={"channel": self.channel, "batch_id": str(batch.id)})
+
+    def _recovered_budget(
+        self, now: datetime
+    ) -> Callable[[bud.BudgetState | None], tuple[bud.BudgetState, None]]:
+        def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, None]:
+            return bud.recovered(self.spec, state or bud.full_budget(self.spec, now)), None
+
+        return change
+
+    def _outcome(
+        self, item: PushItem, result: ItemResult, attempts: int, now: datetime
+    ) -> ItemOutcome:
+        if result.status is ItemStatus.OK:
+            return ItemOutcome(item=item, state="idle", result="ok")
+        if result.status is ItemStatus.PERMANENT:
+            return ItemOutcome(
+                item=item,
+                state="error",
+                result="permanent",
+                attempts=attempts + 1,
+                error_code=result.code,
+                error_message=result.message,
+            )
+        error = TransientChannelError(result.message or result.code or "item failed")
+        return self._retry_or_dead(item, error, attempts + 1, now, code=result.code)
+
+    def _retry_or_dead(
+        self, item: PushItem, error: ChannelError, attempts: int, now: datetime, code: str | None
+    ) -> ItemOutcome:
+        permanent = isinstance(error, PermanentChannelError)
+        decision = self.config.retry.decide(error, attempts, now, self.rng)
+        state = "error" if permanent else ("dead" if decision is None else "retry")
+        return ItemOutcome(
+            item=item,
+            state=state,
+            result="permanent" if permanent else "retryable",
+            attempts=attempts,
+            next_attempt_at=decision.at if decision else None,
+            error_code=code or type(error).__name__,
+            error_message=str(error),
+        )
+
+    def fail_batch(self, batch: PushBatch, error: ChannelError, now: datetime) -> None:
+        """A batch-level failure: every item retried later (or dead/error); budget and breaker."""
+        attempts = self.store.attempts_of(self.channel, [i.offer_id for i in batch.items])
+        outcomes = [
+            self._retry_or_dead(i, error, attempts[i.offer_id] + 1, now, code=None)
+            for i in batch.items
+        ]
+        self.store.finish_batch(batch, outcomes, status="failed", now=now)
+        if isinstance(error, RateLimited):
+            retry_after = error.retry_after
+            self.store.update_budget(self.channel, self._shrunk_budget(now, retry_after))
+            return
+        self.store.update_breaker(self.channel, lambda s: self.config.breaker.on_failure(s, now))
+        log.warning(
+            "batch failed",
+            extra={"channel": self.channel, "batch_id": str(batch.id), "error": str(error)},
+        )
+
+    def _shrunk_budget(
+        self, now: datetime, retry_after: float | None
+    ) -> Callable[[bud.BudgetState | None], tuple[bud.BudgetState, None]]:
+        def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, None]:
+            current = state or bud.full_budget(self.spec, now)
+            return bud.rate_limited(self.spec, current, now=now, retry_after=retry_after), None
+
+        return change

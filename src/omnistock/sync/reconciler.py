@@ -1,0 +1,118 @@
+"""Reconciler: read what each channel really shows, compare with desired, repair drift.
+
+Repair goes through the normal path: the listing's ``last_pushed`` is set to the quantity the
+channel actually shows, so a listing whose channel value differs from ``desired`` becomes dirty
+and the dispatcher pushes it (coalesced, batched, within budget). A listing the channel already
+shows correctly is marked as pushed. Offers the channel does not know are reported as missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from omnistock.store.sync_repository import SyncStore
+
+if TYPE_CHECKING:
+    from omnistock.sync.dispatcher import Dispatcher
+
+__all__ = ["Drift", "ReconcileReport", "reconcile"]
+
+EXAMPLES = 10
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Drift:
+    offer_id: str
+    desired: int | None
+    actual: int | None
+
+
+@dataclass(slots=True, kw_only=True)
+class ReconcileReport:
+    channel: str
+    checked: int = 0
+    drift: int = 0
+    missing: int = 0
+    complete: bool = True
+    examples: list[Drift] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "channel": self.channel,
+            "checked": self.checked,
+            "drift": self.drift,
+            "missing": self.missing,
+            "complete": self.complete,
+            "examples": [
+                {"offer_id": d.offer_id, "desired": d.desired, "actual": d.actual}
+                for d in self.examples
+            ],
+        }
+
+
+def _chunks(ids: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def reconcile(dispatcher: Dispatcher, now: datetime) -> ReconcileReport:
+    """Compare every listing of the dispatcher's channel with the channel; mark drift for repair.
+
+    Runs under the channel's lease (``complete=False`` if another worker holds it) and spends
+    one request of the budget per read (stops, incomplete, when the budget is empty).
+    """
+    store, channel = dispatcher.store, dispatcher.channel
+    report = ReconcileReport(channel=channel)
+    if not dispatcher.acquire(now):
+        report.complete = False
+        return report
+    try:
+        _read_all(dispatcher, store, report, now)
+    finally:
+        dispatcher.release()
+    return report
+
+
+def _read_all(
+    dispatcher: Dispatcher, store: SyncStore, report: ReconcileReport, now: datetime
+) -> None:
+    listings = store.listing_quantities(report.channel, settled_only=True)
+    size = max(1, dispatcher.adapter.capabilities.max_batch)
+    for chunk in _chunks(sorted(listings), size):
+        if dispatcher.spend(0, now) > 0:
+            report.complete = False
+            return
+        actual = dispatcher.adapter.read_quantities(chunk)
+        for offer_id in chunk:
+            known = listings[offer_id]
+            _compare(store, report, report.channel, offer_id, known, actual.get(offer_id))
+
+
+def _compare(
+    store: SyncStore,
+    report: ReconcileReport,
+    channel: str,
+    offer_id: str,
+    known: tuple[int | None, int | None],
+    actual: int | None,
+) -> None:
+    desired, last_pushed = known
+    report.checked += 1
+    if actual is None:
+        report.missing += 1
+        _example(report, offer_id, desired, actual)
+        return
+    if desired is not None and actual != desired:
+        report.drift += 1
+        _example(report, offer_id, desired, actual)
+    if actual != last_pushed:
+        store.set_last_pushed(channel, offer_id, actual)
+
+
+def _example(
+    report: ReconcileReport, offer_id: str, desired: int | None, actual: int | None
+) -> None:
+    if len(report.examples) < EXAMPLES:
+        report.examples.append(Drift(offer_id=offer_id, desired=desired, actual=actual))
