@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from omnistock.sandbox.allegro import AllegroLimits, AllegroSandbox
@@ -42,6 +43,7 @@ class AllegroEnv:
     """A running Allegro sandbox: its state, base URL, an authorised client and a bare one."""
 
     sandbox: AllegroSandbox
+    app: FastAPI
     url: str
     api: httpx.Client
     raw: httpx.Client
@@ -49,6 +51,10 @@ class AllegroEnv:
     def token(self) -> dict[str, Any]:
         """A fresh token pair through the device flow (auto-consent, clock advanced)."""
         return device_token(self.raw, self.sandbox)
+
+    def reauth(self) -> None:
+        """Give ``api`` a fresh access token (after the clock jumped past its expiry)."""
+        self.api.headers["Authorization"] = f"Bearer {self.token()['access_token']}"
 
 
 def device_token(raw: httpx.Client, sandbox: AllegroSandbox) -> dict[str, Any]:
@@ -85,7 +91,7 @@ def allegro_env(serve: Serve) -> Iterator[Callable[..., AllegroEnv]]:
             },
         )
         clients.extend([raw, api])
-        return AllegroEnv(sandbox=sandbox, url=server.url, api=api, raw=raw)
+        return AllegroEnv(sandbox=sandbox, app=app, url=server.url, api=api, raw=raw)
 
     yield start
     for client in clients:

@@ -61,7 +61,7 @@ class InvoiceRequest(_Model):
 class BuyerIn(_Model):
     """Override the generated buyer (any field left out is generated)."""
 
-    login: str | None = None
+    login: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{3,40}$")
     first_name: str | None = None
     last_name: str | None = None
 
@@ -101,11 +101,15 @@ def _rejected(error: Rejected) -> HTTPException:
 
 
 def _buyer(sandbox: AllegroSandbox, given: BuyerIn | None) -> Buyer:
-    buyer = random_buyer(sandbox.random)
-    if given is None:
-        return buyer
-    overrides = {k: v for k, v in given.model_dump().items() if v is not None}
-    return replace(buyer, **overrides)
+    """A new buyer, or the same one again for a login seen before."""
+    given = given or BuyerIn()
+    if given.login is not None and given.login in sandbox.buyers:
+        return sandbox.buyers[given.login]
+    buyer = random_buyer(sandbox.random, given.login)
+    names = {k: v for k, v in given.model_dump(exclude={"login"}).items() if v is not None}
+    buyer = replace(buyer, **names)
+    sandbox.buyers[buyer.login] = buyer
+    return buyer
 
 
 def allegro_admin_router(sandbox: AllegroSandbox) -> APIRouter:

@@ -153,9 +153,10 @@ def orders_router(sandbox: AllegroSandbox, guard: Guard) -> APIRouter:
             }
         )
 
-    @router.get("/order/checkout-forms/{form_id}")
-    async def form(form_id: str, request: Request) -> AllegroResponse:
+    @router.get("/order/checkout-forms/{id}")
+    async def form(id: str, request: Request) -> AllegroResponse:
         seller_of(request)
+        form_id = id
         if not is_uuid(form_id):
             raise AllegroError(422, "VALIDATION_ERROR", "must be a valid UUID", path="id")
         found = sandbox.orders.get(form_id)

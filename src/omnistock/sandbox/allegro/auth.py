@@ -201,9 +201,9 @@ class AuthServer:
         value = authorization[7:].strip()
         token = self._access.get(value)
         if token is None:
-            raise AuthFailure(401, "invalid_token", f"Invalid access token: {value[:12]}…")
+            raise AuthFailure(401, "invalid_token", f"Invalid access token: {value[:12]}...")
         if token.expires_at <= self._clock.elapsed_seconds():
-            raise AuthFailure(401, "invalid_token", f"Access token expired: {value[:12]}…")
+            raise AuthFailure(401, "invalid_token", f"Access token expired: {value[:12]}...")
         return token
 
     def _issue(self, client_id: str, *, seller: bool = True) -> dict[str, Any]:

@@ -35,6 +35,20 @@ def money(amount: Decimal, currency: str = "PLN") -> dict[str, str]:
     return {"amount": f"{amount:.2f}", "currency": currency}
 
 
+def _compact(value: Any) -> Any:
+    """Drop null fields (the spec marks them non-nullable; Allegro omits them), keep errors."""
+    if isinstance(value, dict):
+        return {k: (v if k == "errors" else _compact(v)) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_compact(item) for item in value]
+    return value
+
+
+def _clean(body: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = _compact(body)
+    return cleaned
+
+
 def _publication(offer: Offer) -> dict[str, Any]:
     body: dict[str, Any] = {"status": offer.status.value}
     if offer.started_at is not None:
@@ -49,34 +63,38 @@ def product_offer(offer: Offer) -> dict[str, Any]:
     publication = _publication(offer)
     publication.pop("endedAt", None)
     publication["endedBy"] = offer.ended_by
-    return {
-        "id": offer.id,
-        "name": offer.name,
-        "category": {"id": offer.category_id},
-        "sellingMode": {"format": "BUY_NOW", "price": money(offer.price, offer.currency)},
-        "stock": {"available": offer.available, "unit": "UNIT"},
-        "publication": publication,
-        "external": {"id": offer.external_id} if offer.external_id else None,
-        "language": "pl-PL",
-        "createdAt": timestamp(offer.created_at),
-        "updatedAt": timestamp(offer.updated_at),
-    }
+    return _clean(
+        {
+            "id": offer.id,
+            "name": offer.name,
+            "category": {"id": offer.category_id},
+            "sellingMode": {"format": "BUY_NOW", "price": money(offer.price, offer.currency)},
+            "stock": {"available": offer.available, "unit": "UNIT"},
+            "publication": publication,
+            "external": {"id": offer.external_id} if offer.external_id else None,
+            "language": "pl-PL",
+            "createdAt": timestamp(offer.created_at),
+            "updatedAt": timestamp(offer.updated_at),
+        }
+    )
 
 
 def listing_offer(offer: Offer) -> dict[str, Any]:
     """``OfferListingDto`` for ``GET /sale/offers``."""
-    return {
-        "id": offer.id,
-        "name": offer.name,
-        "category": {"id": offer.category_id},
-        "primaryImage": None,
-        "sellingMode": {"format": "BUY_NOW", "price": money(offer.price, offer.currency)},
-        "saleInfo": {"currentPrice": None, "biddersCount": 0},
-        "stock": {"available": offer.available, "sold": offer.sold},
-        "stats": {"watchersCount": 0, "visitsCount": 0},
-        "publication": _publication(offer),
-        "external": {"id": offer.external_id} if offer.external_id else None,
-    }
+    return _clean(
+        {
+            "id": offer.id,
+            "name": offer.name,
+            "category": {"id": offer.category_id},
+            "primaryImage": None,
+            "sellingMode": {"format": "BUY_NOW", "price": money(offer.price, offer.currency)},
+            "saleInfo": {"currentPrice": None, "biddersCount": 0},
+            "stock": {"available": offer.available, "sold": offer.sold},
+            "stats": {"watchersCount": 0, "visitsCount": 0},
+            "publication": _publication(offer),
+            "external": {"id": offer.external_id} if offer.external_id else None,
+        }
+    )
 
 
 def general_report(command: Command, *, registered: bool = False) -> dict[str, Any]:
@@ -92,15 +110,17 @@ def general_report(command: Command, *, registered: bool = False) -> dict[str, A
 
 def task(item: Task, field: str) -> dict[str, Any]:
     """One ``CommandTask`` (with the ``scheduledAt``/``finishedAt`` real responses carry)."""
-    return {
-        "offer": {"id": item.offer_id},
-        "field": field,
-        "status": item.status.value,
-        "message": item.message,
-        "errors": item.errors,
-        "scheduledAt": timestamp(item.scheduled_at),
-        "finishedAt": timestamp(item.finished_at),
-    }
+    return _clean(
+        {
+            "offer": {"id": item.offer_id},
+            "field": field,
+            "status": item.status.value,
+            "message": item.message,
+            "errors": item.errors,
+            "scheduledAt": timestamp(item.scheduled_at),
+            "finishedAt": timestamp(item.finished_at),
+        }
+    )
 
 
 def _line_item(item: LineItem) -> dict[str, Any]:
@@ -211,23 +231,25 @@ def _payment(form: CheckoutForm) -> dict[str, Any]:
 
 def checkout_form(form: CheckoutForm) -> dict[str, Any]:
     """``CheckoutForm``."""
-    return {
-        "id": form.id,
-        "messageToSeller": form.message_to_seller,
-        "buyer": _buyer(form),
-        "payment": _payment(form),
-        "status": form.status.value,
-        "fulfillment": {
-            "status": form.fulfillment_status,
-            "shipmentSummary": {"lineItemsSent": "NONE"},
-        },
-        "delivery": _delivery(form),
-        "invoice": _invoice(form),
-        "lineItems": [_line_item(li) for li in form.line_items],
-        "surcharges": [],
-        "note": {"text": None},
-        "marketplace": {"id": "allegro-pl"},
-        "summary": {"totalToPay": money(form.total())},
-        "updatedAt": timestamp(form.updated_at),
-        "revision": form.revision,
-    }
+    return _clean(
+        {
+            "id": form.id,
+            "messageToSeller": form.message_to_seller,
+            "buyer": _buyer(form),
+            "payment": _payment(form),
+            "status": form.status.value,
+            "fulfillment": {
+                "status": form.fulfillment_status,
+                "shipmentSummary": {"lineItemsSent": "NONE"},
+            },
+            "delivery": _delivery(form),
+            "invoice": _invoice(form),
+            "lineItems": [_line_item(li) for li in form.line_items],
+            "surcharges": [],
+            "note": {"text": None},
+            "marketplace": {"id": "allegro-pl"},
+            "summary": {"totalToPay": money(form.total())},
+            "updatedAt": timestamp(form.updated_at),
+            "revision": form.revision,
+        }
+    )

@@ -58,6 +58,7 @@ class AllegroSandbox(SandboxBase):
         self.commands = CommandBook()
         self.orders = OrderBook(seller_id=SELLER_ID)
         self.edits: dict[str, PendingEdit] = {}
+        self.buyers: dict[str, Buyer] = {}
         self.operations: dict[str, PendingEdit] = {}
         self.auth = AuthServer(
             client_id=self.options.client_id,

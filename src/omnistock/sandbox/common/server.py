@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -29,6 +30,29 @@ class _ExposeTransport:
         await self.app(scope, receive, send)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn whose idle loop can be woken from another thread, so ``stop`` is immediate."""
+
+    _loop: asyncio.AbstractEventLoop | None = None
+    _wake: asyncio.Event | None = None
+
+    async def main_loop(self) -> None:
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864_000
+            try:
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+            except TimeoutError:
+                pass
+
+    def wake(self) -> None:
+        """Make the idle loop notice ``should_exit`` now (thread-safe)."""
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
+
+
 class SandboxServer:
     """uvicorn in a thread; ``port=0`` picks a free port, known as soon as it is created."""
 
@@ -45,7 +69,7 @@ class SandboxServer:
             lifespan="off",
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
+        self._server = _Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
@@ -70,6 +94,7 @@ class SandboxServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Ask uvicorn to exit and wait for the thread."""
         self._server.should_exit = True
+        self._server.wake()
         if self._thread.is_alive():
             self._thread.join(timeout)
         self._socket.close()
