@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine, func, select
+from store_helpers import T0, movement, on_hand, race, seed
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku
 from omnistock.domain.ledger import Movement, MovementKind
 from omnistock.store.tables import stock_movements
 from omnistock.store.unit_of_work import SqlUnitOfWork
-
-from .helpers import T0, movement, on_hand, race, seed
 
 ADJUST = MovementKind.ADJUST
 
