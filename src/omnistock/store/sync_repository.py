@@ -51,6 +51,18 @@ def _must_utc(value: datetime) -> datetime:
     return result
 
 
+def _budget(row: Any) -> BudgetState | None:
+    if row["budget_updated_at"] is None:
+        return None
+    return BudgetState(
+        requests=row["budget_requests"],
+        changes=row["budget_changes"],
+        updated_at=_must_utc(row["budget_updated_at"]),
+        scale=row["budget_scale"],
+        blocked_until=_utc(row["budget_blocked_until"]),
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChannelRow:
     """Stored per-channel state."""
@@ -146,25 +158,24 @@ class SyncStore:
         query = select(sync_channels).where(sync_channels.c.channel == channel)
         if lock and self._pg:
             query = query.with_for_update()
-        row = conn.execute(query).mappings().one()
-        budget = None
-        if row["budget_updated_at"] is not None:
-            budget = BudgetState(
-                requests=row["budget_requests"],
-                changes=row["budget_changes"],
-                updated_at=_must_utc(row["budget_updated_at"]),
-                scale=row["budget_scale"],
-                blocked_until=_utc(row["budget_blocked_until"]),
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            return ChannelRow(
+                channel=channel,
+                budget=None,
+                breaker=BreakerState(),
+                lease_holder=None,
+                lease_expires_at=None,
+                last_success_at=None,
             )
-        breaker = BreakerState(
-            status=BreakerStatus(row["breaker_status"]),
-            failures=row["breaker_failures"],
-            opened_at=_utc(row["breaker_opened_at"]),
-        )
         return ChannelRow(
             channel=channel,
-            budget=budget,
-            breaker=breaker,
+            budget=_budget(row),
+            breaker=BreakerState(
+                status=BreakerStatus(row["breaker_status"]),
+                failures=row["breaker_failures"],
+                opened_at=_utc(row["breaker_opened_at"]),
+            ),
             lease_holder=row["lease_holder"],
             lease_expires_at=_utc(row["lease_expires_at"]),
             last_success_at=_utc(row["last_success_at"]),
