@@ -1,0 +1,240 @@
+"""``AmazonAdapter``: merchant-fulfilled quantities through SP-API Listings and Feeds.
+
+Offer ids are seller SKUs. A batch of at most ``patch_max_items`` SKUs is sent as one
+``patchListingsItem`` per SKU (answer ``ACCEPTED`` → ok, ``INVALID`` → permanent with the
+first issue's code); a bigger one as a ``JSON_LISTINGS_FEED``: ``createFeedDocument`` → upload
+to the pre-signed URL → ``createFeed`` (answer pending, ``command_id`` = the feed id) → ``poll``
+reads ``getFeed`` until ``DONE``/``FATAL``/``CANCELLED`` and maps the processing report
+(GZIP or not) to per-item results. Feeds are limited (5 per 5 minutes per seller), which is
+why small batches go through PATCH.
+
+Running feeds live in this object; ``poll`` of an unknown batch raises ``BatchNotFound`` and
+the dispatcher pushes it again (a new feed with the same absolute quantities).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+from omnistock.channels.amazon.api import SpApi
+from omnistock.channels.amazon.feed import availability_patch, feed_document, report_results
+from omnistock.channels.amazon.orders import poll_orders
+from omnistock.channels.base import (
+    BatchNotFound,
+    Capabilities,
+    ChannelLimits,
+    ItemResult,
+    ItemStatus,
+    MalformedResponse,
+    OrderPage,
+    PermanentChannelError,
+    PushBatch,
+    PushItem,
+    PushReport,
+)
+from omnistock.channels.http import HttpSettings
+
+__all__ = ["AmazonAdapter", "AmazonConfig"]
+
+FEED_CONTENT_TYPE = "application/json; charset=UTF-8"
+LISTINGS = "/listings/2021-08-01/items"
+FEEDS = "/feeds/2021-06-30"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AmazonConfig:
+    """One seller in one marketplace. Europe: ``sellingpartnerapi-eu.amazon.com``."""
+
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    seller_id: str
+    marketplace_id: str = "A1C3SOZRARQ6R3"
+    name: str = "amazon"
+    api_url: str = "https://sellingpartnerapi-eu.amazon.com"
+    token_url: str = "https://api.amazon.com/auth/o2/token"
+    product_type: str = "PRODUCT"
+    fulfillment_channel_code: str = "DEFAULT"
+    patch_max_items: int = 5
+    max_batch: int = 10_000
+    http: HttpSettings = field(default_factory=HttpSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    batch: PushBatch
+    feed_id: str
+
+
+class AmazonAdapter:
+    """A ``ChannelAdapter`` for one Amazon seller account and marketplace."""
+
+    def __init__(
+        self, config: AmazonConfig, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.config = config
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.api = SpApi(
+            channel=config.name,
+            api_url=config.api_url,
+            token_url=config.token_url,
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            refresh_token=config.refresh_token,
+            settings=config.http,
+            clock=self._clock,
+        )
+        self._feeds: dict[UUID, _Feed] = {}
+        self._lock = threading.Lock()
+        self._caps = Capabilities(
+            max_batch=config.max_batch,
+            zero_means_end=False,
+            limits=ChannelLimits(requests_per_window=5, changes_per_window=50, window_s=1.0),
+            async_results=True,
+        )
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._caps
+
+    def close(self) -> None:
+        self.api.close()
+
+    def _market(self) -> dict[str, str]:
+        return {"marketplaceIds": self.config.marketplace_id}
+
+    # -- push -------------------------------------------------------------------------------
+    def push(self, batch: PushBatch) -> PushReport:
+        if len(batch.items) <= self.config.patch_max_items:
+            results = tuple(self._patch(item) for item in batch.items)
+            return PushReport(batch_id=batch.id, results=results, http_status=200)
+        feed_id = self._submit_feed(batch.items)
+        with self._lock:
+            self._feeds[batch.id] = _Feed(batch, feed_id)
+        return PushReport(batch_id=batch.id, pending=True, command_id=feed_id, http_status=202)
+
+    def _patch(self, item: PushItem) -> ItemResult:
+        url = f"{LISTINGS}/{quote(self.config.seller_id)}/{quote(item.offer_id, safe='')}"
+        body = {
+            "productType": self.config.product_type,
+            "patches": availability_patch(item.quantity, self.config.fulfillment_channel_code),
+        }
+        try:
+            answer = self.api.json(
+                "PATCH", url, offer_id=item.offer_id, params=self._market(), json=body
+            )
+        except PermanentChannelError as exc:
+            if exc.http_status in (401, 403):
+                raise
+            return ItemResult(
+                offer_id=item.offer_id,
+                status=ItemStatus.PERMANENT,
+                code=getattr(exc, "api_code", None),
+                message=str(exc),
+            )
+        return _submission(item.offer_id, answer)
+
+    def _submit_feed(self, items: Sequence[PushItem]) -> str:
+        cfg = self.config
+        document = self.api.json(
+            "POST", f"{FEEDS}/documents", json={"contentType": FEED_CONTENT_TYPE}
+        )
+        content = feed_document(
+            cfg.seller_id, items, cfg.product_type, cfg.fulfillment_channel_code
+        )
+        self.api.http.request(
+            "PUT",
+            str(document["url"]),
+            content=json.dumps(content).encode(),
+            headers={"Content-Type": FEED_CONTENT_TYPE},
+        )
+        spec = {
+            "feedType": "JSON_LISTINGS_FEED",
+            "marketplaceIds": [cfg.marketplace_id],
+            "inputFeedDocumentId": document["feedDocumentId"],
+        }
+        return str(self.api.json("POST", f"{FEEDS}/feeds", json=spec)["feedId"])
+
+    # -- poll -------------------------------------------------------------------------------
+    def poll(self, batch_id: UUID) -> PushReport:
+        with self._lock:
+            running = self._feeds.get(batch_id)
+        if running is None:
+            raise BatchNotFound(
+                f"{self.config.name}: unknown batch {batch_id}", channel=self.config.name
+            )
+        feed = self.api.json("GET", f"{FEEDS}/feeds/{running.feed_id}")
+        status = feed.get("processingStatus")
+        if status in ("IN_QUEUE", "IN_PROGRESS"):
+            return PushReport(batch_id=batch_id, pending=True, command_id=running.feed_id)
+        if status == "CANCELLED" or not feed.get("resultFeedDocumentId"):
+            results = tuple(
+                ItemResult(offer_id=i.offer_id, status=ItemStatus.RETRYABLE, code=str(status))
+                for i in running.batch.items
+            )
+        else:
+            report = self._report(str(feed["resultFeedDocumentId"]))
+            results = report_results(running.batch.items, report, fatal=status == "FATAL")
+        with self._lock:
+            self._feeds.pop(batch_id, None)
+        return PushReport(
+            batch_id=batch_id, results=results, command_id=running.feed_id, http_status=200
+        )
+
+    def _report(self, document_id: str) -> Mapping[str, Any]:
+        document = self.api.json("GET", f"{FEEDS}/documents/{document_id}")
+        raw = self.api.http.request("GET", str(document["url"])).content
+        if document.get("compressionAlgorithm") == "GZIP":
+            raw = gzip.decompress(raw)
+        try:
+            report = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MalformedResponse(
+                f"{self.config.name}: unreadable processing report", channel=self.config.name
+            ) from exc
+        if not isinstance(report, dict):
+            raise MalformedResponse(f"{self.config.name}: report is not an object")
+        return report
+
+    # -- reads ------------------------------------------------------------------------------
+    def read_quantities(self, offer_ids: Sequence[str]) -> Mapping[str, int]:
+        found: dict[str, int] = {}
+        for sku in dict.fromkeys(offer_ids):
+            url = f"{LISTINGS}/{quote(self.config.seller_id)}/{quote(sku, safe='')}"
+            params = {**self._market(), "includedData": "fulfillmentAvailability"}
+            try:
+                body = self.api.json("GET", url, offer_id=sku, params=params)
+            except PermanentChannelError as exc:
+                if exc.http_status == 404:
+                    continue
+                raise
+            for entry in body.get("fulfillmentAvailability", []):
+                if entry.get("fulfillmentChannelCode") == self.config.fulfillment_channel_code:
+                    found[sku] = int(entry.get("quantity", 0))
+        return found
+
+    def poll_orders(self, cursor: str | None) -> OrderPage:
+        return poll_orders(self.api, cursor, self.config.marketplace_id, self._clock())
+
+
+def _submission(offer_id: str, answer: Any) -> ItemResult:
+    if not isinstance(answer, dict) or "status" not in answer:
+        raise MalformedResponse(f"amazon: patch answer for {offer_id} without status")
+    if answer["status"] in ("ACCEPTED", "VALID"):
+        return ItemResult(offer_id=offer_id, status=ItemStatus.OK)
+    issues = [i for i in answer.get("issues", []) if isinstance(i, dict)]
+    first = next((i for i in issues if i.get("severity") == "ERROR"), issues[0] if issues else {})
+    return ItemResult(
+        offer_id=offer_id,
+        status=ItemStatus.PERMANENT,
+        code=str(first.get("code") or answer["status"]),
+        message=str(first.get("message") or "") or None,
+    )
