@@ -22,6 +22,7 @@ PRODUCTS = """sku,name,ean,vat,price,group
 A,Kubek,5901234123457,23,19.99,kuchnia
 B,Talerz,,8,12.50,kuchnia
 C,Świeca,,23,9.00,
+D,Miska,,23,15.00,kuchnia
 """
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
