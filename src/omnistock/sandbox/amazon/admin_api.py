@@ -24,7 +24,17 @@ from omnistock.sandbox.amazon.orders import Order
 from omnistock.sandbox.amazon.sandbox import AmazonSandbox
 from omnistock.sandbox.common.faults import ADMIN_PREFIX
 
-__all__ = ["amazon_admin_router"]
+__all__ = [
+    "Account",
+    "CancelOrder",
+    "ListingSeed",
+    "ListingSeeds",
+    "ListingView",
+    "Marketplace",
+    "OrderItemIn",
+    "PlaceOrder",
+    "amazon_admin_router",
+]
 
 Marketplace = Literal[
     "A1C3SOZRARQ6R3",

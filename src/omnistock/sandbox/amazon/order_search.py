@@ -22,7 +22,7 @@ from omnistock.sandbox.amazon.order_render import INCLUDED_DATA, render_order
 from omnistock.sandbox.amazon.orders import Order
 from omnistock.sandbox.amazon.render import iso
 
-__all__ = ["OrderSearch", "SearchQuery", "csv_values", "parse_time"]
+__all__ = ["OrderSearch", "SearchQuery", "csv_values", "parse_query", "parse_time"]
 
 TOKEN_TTL = timedelta(hours=24)
 STATUSES = frozenset(

@@ -22,7 +22,7 @@ from omnistock.sandbox.amazon.orders import OrderBook
 from omnistock.sandbox.amazon.usage import Throttle
 from omnistock.sandbox.common.base import SandboxBase, SandboxOptions
 
-__all__ = ["DEMO_LISTINGS", "AmazonSandbox"]
+__all__ = ["DEMO_LISTINGS", "AmazonSandbox", "Job"]
 
 Job = Callable[[datetime], None]
 
