@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -98,7 +99,24 @@ def _walk(env) -> list[httpx.Response]:
     calls.append(api.get(accepted.headers["location"], follow_redirects=False))
     env.raw.put("/_sandbox/faults", json={})
     calls += _orders(env, offer)
+    calls += _parameters(env)
     return calls
+
+
+def _parameters(env) -> list[httpx.Response]:
+    soon = (env.sandbox.clock.now() + timedelta(days=5)).isoformat()
+    env.raw.post(
+        "/_sandbox/category-parameters",
+        json=[
+            {"category_id": "257931", "parameter_id": "11323"},
+            {"category_id": "257931", "parameter_id": "224017", "required_from": soon},
+        ],
+    )
+    return [
+        env.api.get("/sale/offers/unfilled-parameters"),
+        env.api.get("/sale/offers/unfilled-parameters", params={"parameterType": "REQUIRED"}),
+        env.api.get("/sale/category-parameters-scheduled-changes", params={"limit": 10}),
+    ]
 
 
 def _commands(env, offer: str) -> list[httpx.Response]:

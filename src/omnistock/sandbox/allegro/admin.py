@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from omnistock.sandbox.allegro.buyers import Buyer, Company, random_buyer, valid_nip
 from omnistock.sandbox.allegro.limits import AllegroLimits
 from omnistock.sandbox.allegro.offers import OfferStatus
 from omnistock.sandbox.allegro.orders import FormStatus
+from omnistock.sandbox.allegro.parameters import ParameterRule
 from omnistock.sandbox.allegro.render import checkout_form, product_offer
 from omnistock.sandbox.allegro.state import AllegroSandbox, Purchase, Rejected
 from omnistock.sandbox.common.faults import ADMIN_PREFIX
@@ -34,6 +35,15 @@ class OfferSeed(_Model):
     status: OfferStatus = OfferStatus.ACTIVE
     external_id: str | None = Field(default=None, max_length=100)
     category_id: str = "257931"
+    parameters: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class ParameterRuleIn(_Model):
+    """A category parameter that is required now, or from ``required_from`` on."""
+
+    category_id: str = Field(min_length=1)
+    parameter_id: str = Field(min_length=1)
+    required_from: AwareDatetime | None = None
 
 
 class OrderLine(_Model):
@@ -130,6 +140,7 @@ def allegro_admin_router(sandbox: AllegroSandbox) -> APIRouter:
                 status=o.status,
                 external_id=o.external_id,
                 category_id=o.category_id,
+                parameters=o.parameters,
             )
             for o in offers
         ]
@@ -206,6 +217,20 @@ def _auth_routes(router: APIRouter, sandbox: AllegroSandbox) -> None:
         if not sandbox.auth.confirm(consent.user_code, approve=consent.approve):
             raise HTTPException(404, "no pending device code with this user_code")
         return {"user_code": consent.user_code, "approved": consent.approve}
+
+    @router.post("/category-parameters", status_code=201)
+    async def add_rules(rules: list[ParameterRuleIn]) -> list[dict[str, Any]]:
+        now = sandbox.now()
+        for rule in rules:
+            sandbox.parameters.add(
+                ParameterRule(
+                    category_id=rule.category_id,
+                    parameter_id=rule.parameter_id,
+                    scheduled_at=now,
+                    required_from=rule.required_from,
+                )
+            )
+        return [rule.model_dump(mode="json") for rule in rules]
 
     @router.get("/limits")
     async def get_limits() -> AllegroLimits:

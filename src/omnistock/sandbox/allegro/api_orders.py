@@ -15,7 +15,7 @@ from omnistock.sandbox.allegro.orders import CheckoutForm, OrderEvent
 from omnistock.sandbox.allegro.render import checkout_form, timestamp
 from omnistock.sandbox.allegro.state import AllegroSandbox
 
-__all__ = ["EVENT_TYPES", "orders_router"]
+__all__ = ["EVENT_TYPES", "orders_router", "parse_date"]
 
 EVENT_TYPES = frozenset(
     {
@@ -53,7 +53,7 @@ def _with_faults(sandbox: AllegroSandbox, page: list[OrderEvent], limit: int) ->
     return delivered
 
 
-def _date(request: Request, name: str) -> datetime | None:
+def parse_date(request: Request, name: str) -> datetime | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
@@ -69,7 +69,7 @@ def _date(request: Request, name: str) -> datetime | None:
 def _form_filter(request: Request) -> Callable[[CheckoutForm], bool]:
     p = request.query_params
     bounds = {
-        name: _date(request, name)
+        name: parse_date(request, name)
         for name in (
             "updatedAt.gte",
             "updatedAt.lte",

@@ -10,6 +10,7 @@ from omnistock.sandbox.allegro.api_auth import auth_router
 from omnistock.sandbox.allegro.api_commands import commands_router
 from omnistock.sandbox.allegro.api_offers import offers_router
 from omnistock.sandbox.allegro.api_orders import orders_router
+from omnistock.sandbox.allegro.api_parameters import parameters_router
 from omnistock.sandbox.allegro.errors import AllegroError, AuthFailure, error_body
 from omnistock.sandbox.allegro.guard import make_guard
 from omnistock.sandbox.allegro.limits import AllegroLimits
@@ -52,6 +53,7 @@ def create_app(options: SandboxOptions, limits: AllegroLimits | None = None) -> 
     app.include_router(offers_router(sandbox, guard))
     app.include_router(commands_router(sandbox, guard))
     app.include_router(orders_router(sandbox, guard))
+    app.include_router(parameters_router(sandbox, guard))
     app.include_router(allegro_admin_router(sandbox))
     app.state.sandbox = sandbox
     return app

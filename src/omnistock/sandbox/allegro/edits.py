@@ -1,7 +1,8 @@
 """Single-offer edits (``PATCH /sale/product-offers/{offerId}``): validation and application.
 
-Supported fields: ``name``, ``stock.available``, ``sellingMode.price``, ``publication.status``
-and ``external.id``; others are accepted and ignored. Stock 0 on an active offer ends it.
+Supported fields: ``name``, ``stock.available``, ``sellingMode.price``, ``publication.status``,
+``external.id`` and ``parameters``; others are accepted and ignored. Stock 0 on an active offer
+ends it.
 With ``async_delay_seconds`` the edit is pending (202 + operation) until it is due.
 """
 
@@ -28,6 +29,7 @@ class OfferEdit:
     currency: str | None = None
     status: str | None = None
     external_id: str | None = None
+    parameters: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -86,6 +88,23 @@ def _status(body: dict[str, Any]) -> str | None:
     return status
 
 
+def _parameters(body: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    raw = body.get("parameters")
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise _invalid("parameters", "must be a list")
+    parsed = []
+    for n, item in enumerate(raw):
+        values = (
+            [*item.get("values", []), *item.get("valuesIds", [])] if isinstance(item, dict) else []
+        )
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not values:
+            raise _invalid(f"parameters[{n}]", "needs an id and values or valuesIds")
+        parsed.append((item["id"], tuple(str(v) for v in values)))
+    return tuple(parsed)
+
+
 def parse_edit(body: Any) -> OfferEdit:
     """Validate a PATCH body (422 ``VALIDATION_ERROR`` naming the path)."""
     if not isinstance(body, dict):
@@ -99,6 +118,7 @@ def parse_edit(body: Any) -> OfferEdit:
         currency=currency,
         status=_status(body),
         external_id=external.get("id") if isinstance(external, dict) else None,
+        parameters=_parameters(body),
     )
 
 
@@ -110,6 +130,8 @@ def apply_edit(offer: Offer, edit: OfferEdit, now: datetime) -> None:
         offer.price, offer.currency = edit.price, edit.currency or offer.currency
     if edit.external_id is not None:
         offer.external_id = edit.external_id
+    for parameter_id, values in edit.parameters or ():
+        offer.parameters[parameter_id] = list(values)
     if edit.available is not None:
         offer.set_available(edit.available, now)
     if edit.status == "ENDED" and offer.status is not OfferStatus.ENDED:

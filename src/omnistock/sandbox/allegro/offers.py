@@ -40,6 +40,7 @@ class Offer:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     ended_by: str | None = None
+    parameters: dict[str, list[str]] = field(default_factory=dict)
 
     def set_available(self, quantity: int, now: datetime, *, ended_by: str = "USER") -> None:
         """Set stock; reaching 0 ends an active offer, as Allegro does."""

@@ -13,6 +13,7 @@ from omnistock.sandbox.allegro.edits import PendingEdit, apply_edit
 from omnistock.sandbox.allegro.limits import AllegroLimits, ClientGate, SellerBudgets
 from omnistock.sandbox.allegro.offers import Offer, OfferBook, OfferStatus
 from omnistock.sandbox.allegro.orders import CheckoutForm, FormStatus, LineItem, OrderBook, new_uuid
+from omnistock.sandbox.allegro.parameters import ParameterBook
 from omnistock.sandbox.common.base import SandboxBase, SandboxOptions
 
 __all__ = ["SELLER_ID", "AllegroSandbox", "Rejected"]
@@ -59,6 +60,7 @@ class AllegroSandbox(SandboxBase):
         self.orders = OrderBook(seller_id=SELLER_ID)
         self.edits: dict[str, PendingEdit] = {}
         self.buyers: dict[str, Buyer] = {}
+        self.parameters = ParameterBook()
         self.operations: dict[str, PendingEdit] = {}
         self.auth = AuthServer(
             client_id=self.options.client_id,
@@ -104,6 +106,7 @@ class AllegroSandbox(SandboxBase):
         external_id: str | None = None,
         status: OfferStatus = OfferStatus.ACTIVE,
         category_id: str = "257931",
+        parameters: dict[str, list[str]] | None = None,
     ) -> Offer:
         """Seed one offer; 409 if the id exists."""
         if offer_id is not None and self.offers.get(offer_id) is not None:
@@ -120,6 +123,7 @@ class AllegroSandbox(SandboxBase):
             created_at=now,
             updated_at=now,
             started_at=now if status is OfferStatus.ACTIVE else None,
+            parameters=dict(parameters or {}),
         )
         self.offers.add(offer)
         return offer
