@@ -147,7 +147,8 @@ class InMemoryChannel:
     def read_quantities(self, offer_ids: Sequence[str]) -> Mapping[str, int]:
         with self._lock:
             self.reads += 1
-            return {o: self.quantity(o) for o in offer_ids if o in self._state.quantities}
+            known = self._state.quantities.keys() | self._state.ended
+            return {o: self.quantity(o) for o in offer_ids if o in known}
 
     def poll_orders(self, cursor: str | None) -> OrderPage:
         return OrderPage(orders=(), cursor=cursor)

@@ -16,10 +16,11 @@ from typing import Any
 from omnistock.channels.amazon.api import SpApi
 from omnistock.channels.base import ChannelOrder, MalformedResponse, OrderPage
 
-__all__ = ["FIRST_LOOKBACK", "order_lines", "poll_orders"]
+__all__ = ["FIRST_LOOKBACK", "PAGE_SIZE", "order_lines", "poll_orders"]
 
 ORDERS = "/orders/2026-01-01/orders"
 FIRST_LOOKBACK = timedelta(days=1)
+PAGE_SIZE = 100
 
 
 def _time(value: Any) -> datetime:
@@ -34,7 +35,8 @@ def _iso(moment: datetime) -> str:
 def order_lines(order: dict[str, Any]) -> list[ChannelOrder]:
     """One ``ChannelOrder`` per order item (SKU, quantity, fulfillment status; no buyer data)."""
     updated = _time(order["lastUpdatedTime"])
-    status = str(order.get("fulfillmentStatus") or order.get("orderStatus") or "UNKNOWN")
+    fulfillment = order.get("fulfillment") or {}
+    status = str(fulfillment.get("fulfillmentStatus") or "UNKNOWN")
     return [
         ChannelOrder(
             order_id=str(order["orderId"]),
@@ -53,7 +55,8 @@ def poll_orders(api: SpApi, cursor: str | None, marketplace_id: str, now: dateti
     params: dict[str, Any] = {
         "lastUpdatedAfter": state["after"],
         "marketplaceIds": marketplace_id,
-        "maxResultsPerPage": 100,
+        "maxResultsPerPage": PAGE_SIZE,
+        "includedData": "FULFILLMENT",
     }
     if state.get("token"):
         params["paginationToken"] = state["token"]

@@ -1,0 +1,127 @@
+"""Amazon adapter against the SP-API sandbox: LWA, PATCH vs feed, reports, faults, searchOrders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from channel_harness import Harness, batch, settle
+
+from omnistock.channels.amazon import orders as amazon_orders
+from omnistock.channels.base import (
+    ItemStatus,
+    MalformedResponse,
+    RateLimited,
+    TransientChannelError,
+    validate_report,
+)
+from omnistock.channels.http import error_details
+
+
+def _calls(harness: Harness, path: str) -> int:
+    assert harness.admin is not None
+    return len(harness.admin.get("/_sandbox/requests", params={"path": path}).json())
+
+
+def test_few_skus_are_patched_with_one_lwa_token(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({"a": 1, "b": 1}).values())
+    for quantity in (4, 5):
+        pushed = batch("amazon", dict.fromkeys(skus, quantity))
+        report = validate_report(pushed, amazon_channel.adapter.push(pushed))
+        assert not report.pending
+    assert _calls(amazon_channel, "/feeds/2021-06-30/feeds") == 0
+    assert _calls(amazon_channel, "/auth/o2/token") == 1
+    assert amazon_channel.adapter.read_quantities(skus) == dict.fromkeys(skus, 5)
+    amazon_channel.advance(3600)  # the access token expired
+    amazon_channel.adapter.read_quantities(skus)
+    assert _calls(amazon_channel, "/auth/o2/token") == 2
+
+
+def test_many_skus_go_through_a_listings_feed(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(8)}).values())
+    amazon_channel.faults(async_delay_seconds=60)
+    pushed = batch("amazon", dict.fromkeys(skus, 9))
+    first = amazon_channel.adapter.push(pushed)
+    assert first.pending
+    assert first.command_id is not None
+    assert first.command_id.isdigit()  # the feed id
+    assert amazon_channel.adapter.poll(pushed.id).pending  # IN_QUEUE / IN_PROGRESS
+    final = validate_report(pushed, settle(amazon_channel, pushed, first))
+    assert {r.status for r in final.results} == {ItemStatus.OK}
+    assert amazon_channel.adapter.read_quantities(skus) == dict.fromkeys(skus, 9)
+
+
+def test_large_gzip_report_maps_each_message_to_its_sku(amazon_channel: Harness) -> None:
+    good = list(amazon_channel.seed({f"s{n}": 1 for n in range(3)}).values())
+    bad = [f"UNKNOWN-{n}" for n in range(150)]
+    pushed = batch("amazon", dict.fromkeys(good + bad, 2))
+    final = validate_report(
+        pushed, settle(amazon_channel, pushed, amazon_channel.adapter.push(pushed))
+    )
+    by_sku = {r.offer_id: r for r in final.results}
+    assert {by_sku[s].status for s in good} == {ItemStatus.OK}
+    assert {(by_sku[s].status, by_sku[s].code) for s in bad} == {(ItemStatus.PERMANENT, "4000004")}
+    sandbox = amazon_channel.sandbox
+    assert any(d.compression == "GZIP" for d in sandbox.feeds.documents.values())
+
+
+def test_injected_message_failures_are_retryable(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(6)}).values())
+    amazon_channel.faults(partial_batch_failure_rate=1.0)
+    pushed = batch("amazon", dict.fromkeys(skus, 3))
+    final = settle(amazon_channel, pushed, amazon_channel.adapter.push(pushed))
+    assert {(r.status, r.code) for r in final.results} == {
+        (ItemStatus.RETRYABLE, "InternalFailure")
+    }
+
+
+def test_quota_exceeded_has_no_retry_after(amazon_channel: Harness) -> None:
+    sku = amazon_channel.seed({"a": 1})["a"]
+    amazon_channel.adapter.read_quantities([sku])  # token in hand
+    amazon_channel.faults(burst_429={"every": 1, "length": 100, "retry_after": False})
+    amazon_channel.adapter.read_quantities([sku])
+    with pytest.raises(RateLimited) as caught:
+        amazon_channel.adapter.push(batch("amazon", {sku: 2}))
+    assert caught.value.retry_after is None
+    assert error_details(caught.value)["api_code"] == "QuotaExceeded"
+    assert error_details(caught.value)["request_id"]
+    assert f"offer {sku}" in str(caught.value)
+
+
+def test_5xx_is_transient_and_garbage_is_malformed(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(6)}).values())
+    amazon_channel.adapter.read_quantities(skus[:1])
+    assert amazon_channel.garble is not None
+    amazon_channel.garble.prefix = "/feeds/2021-06-30/feeds"
+    with pytest.raises(MalformedResponse):
+        amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 2)))
+    amazon_channel.garble.prefix = None
+    amazon_channel.faults(error_rate=1.0)
+    with pytest.raises(TransientChannelError):
+        amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 2)))
+
+
+def test_search_orders_pages_then_moves_the_bound(
+    amazon_channel: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(amazon_orders, "PAGE_SIZE", 2)
+    sku = amazon_channel.seed({"a": 50})["a"]
+    assert amazon_channel.admin is not None
+    placed = [
+        amazon_channel.admin.post("/_sandbox/orders", json={"items": [{"sku": sku, "quantity": 1}]})
+        for _ in range(3)
+    ]
+    ids = {p.json()["orderId"] for p in placed}
+    first = amazon_channel.adapter.poll_orders(None)
+    assert first.has_more
+    second = amazon_channel.adapter.poll_orders(first.cursor)
+    assert not second.has_more
+    lines = first.orders + second.orders
+    assert {o.order_id for o in lines} == ids
+    assert {(o.offer_id, o.quantity, o.status) for o in lines} == {(sku, 1, "UNSHIPPED")}
+    amazon_channel.advance(60)
+    cancelled = next(iter(ids))
+    amazon_channel.admin.post(f"/_sandbox/orders/{cancelled}/cancel")
+    amazon_channel.advance(1)
+    third: Any = amazon_channel.adapter.poll_orders(second.cursor)
+    assert (cancelled, "CANCELLED") in {(o.order_id, o.status) for o in third.orders}
