@@ -8,8 +8,8 @@ from datetime import datetime
 from omnistock.domain.allocation import allocate_sku
 from omnistock.domain.errors import UnknownSku
 from omnistock.domain.explain import Explanation, explain_sku
-from omnistock.domain.ids import Sku
-from omnistock.service.ports import DesiredChange, UnitOfWork
+from omnistock.domain.ids import ChannelId, Sku
+from omnistock.service.ports import UnitOfWork
 from omnistock.service.snapshot import containing_bundles, load
 
 __all__ = ["explain", "recompute", "recompute_in"]
@@ -31,7 +31,7 @@ def recompute_in(uow: UnitOfWork, skus: Iterable[Sku] | None, *, now: datetime) 
     """
     targets = None if skus is None else containing_bundles(skus, uow.products.bundles())
     snapshot = load(uow, targets)
-    changes: list[DesiredChange] = []
+    changes: list[tuple[ChannelId, str, int]] = []
     pauses: dict[Sku, bool] = {}
     for sku, inp in snapshot.inputs.items():
         result = allocate_sku(inp)
@@ -40,14 +40,10 @@ def recompute_in(uow: UnitOfWork, skus: Iterable[Sku] | None, *, now: datetime) 
         for channel, (offer_id, desired) in snapshot.listings.get(sku, {}).items():
             quantity = result.quantities.get(channel, 0)
             if quantity != desired:
-                changes.append(
-                    DesiredChange(
-                        channel=channel, offer_id=offer_id, desired=quantity, observed_at=now
-                    )
-                )
+                changes.append((channel, offer_id, quantity))
     if pauses:
         uow.pauses.set(pauses, at=now)
-    return uow.listings.set_desired(changes)
+    return uow.listings.set_desired(changes, observed_at=now)
 
 
 def explain(uow: UnitOfWork, sku: Sku) -> Explanation:

@@ -26,7 +26,6 @@ __all__ = [
     "ChannelAccount",
     "ChannelRepository",
     "Clock",
-    "DesiredChange",
     "ListingRepository",
     "PauseRepository",
     "PolicyRepository",
@@ -49,16 +48,6 @@ class ChannelAccount:
 
     name: ChannelId
     kind: ChannelKind
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DesiredChange:
-    """A new desired quantity of one listing, from the stock state seen at ``observed_at``."""
-
-    channel: ChannelId
-    offer_id: str
-    desired: int
-    observed_at: datetime
 
 
 class ProductRepository(Protocol):
@@ -103,8 +92,13 @@ class ListingRepository(Protocol):
     ) -> dict[Sku, dict[ChannelId, tuple[str, int | None]]]:
         """``sku → channel → (offer_id, desired)`` for the given SKUs (``None`` = all)."""
 
-    def set_desired(self, changes: Sequence[DesiredChange]) -> int:
-        """Write new desired quantities (bumping each listing's version); returns rows changed."""
+    def set_desired(
+        self, changes: Sequence[tuple[ChannelId, str, int]], *, observed_at: datetime
+    ) -> int:
+        """Write ``(channel, offer_id, desired)`` computed from the state seen at ``observed_at``.
+
+        Bumps the version of each listing whose desired quantity changes; returns their count.
+        """
 
 
 class StockRepository(Protocol):

@@ -6,7 +6,7 @@ is told and what ``explain`` shows come from the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -57,8 +57,7 @@ def load(uow: UnitOfWork, skus: Collection[Sku] | None) -> Snapshot:
         stocked.update(c.sku for parts in kits.values() for c in parts)
     levels = _by_sku(uow.stock.levels(stocked))
     reserved = _by_sku(uow.reservations.open_for(stocked))
-    rules = uow.policies.rules()
-    rules.setdefault((PolicyScope.GLOBAL, ""), Policy())  # one shared default object
+    policy_of = _policy_resolver(uow.policies.rules())
     channels = [c.name for c in uow.channels.list()]
     paused = uow.pauses.paused(skus)
     inputs: dict[Sku, AllocationInput] = {}
@@ -71,7 +70,7 @@ def load(uow: UnitOfWork, skus: Collection[Sku] | None) -> Snapshot:
             sku=sku,
             levels=levels.get(sku, ()),
             reservations=reserved.get(sku, ()),
-            policy=resolve_policy(sku, group, rules)[1],
+            policy=policy_of(sku, group),
             channels=channels,
             was_paused=sku in paused,
             bundle=parts,
@@ -85,3 +84,21 @@ def _by_sku(items: Iterable[_T]) -> dict[Sku, list[_T]]:
     for item in items:
         grouped.setdefault(item.sku, []).append(item)
     return grouped
+
+
+def _policy_resolver(
+    rules: dict[tuple[PolicyScope, str], Policy],
+) -> Callable[[Sku, str | None], Policy]:
+    """``resolve_policy`` with the answer for SKUs without their own rule cached per group."""
+    rules.setdefault((PolicyScope.GLOBAL, ""), Policy())  # one shared default object
+    own = {key for scope, key in rules if scope is PolicyScope.SKU}
+    by_group: dict[str | None, Policy] = {}
+
+    def policy_of(sku: Sku, group: str | None) -> Policy:
+        if sku in own:
+            return resolve_policy(sku, group, rules)[1]
+        if group not in by_group:
+            by_group[group] = resolve_policy(sku, group, rules)[1]
+        return by_group[group]
+
+    return policy_of

@@ -13,7 +13,7 @@ from omnistock.domain.inventory import BundleComponent
 from omnistock.domain.product import Product
 from omnistock.service.ports import ChannelAccount
 from omnistock.store.rows import channel_from_row, product_from_row, product_to_row
-from omnistock.store.sql import chunks, insert_ignore, upsert
+from omnistock.store.sql import chunks, insert_ignore, raw_rows, upsert
 from omnistock.store.tables import bundle_components, channels, products
 
 __all__ = ["SqlChannelRepository", "SqlProductRepository"]
@@ -50,7 +50,7 @@ class SqlProductRepository:
     def groups(self, skus: Collection[Sku] | None) -> dict[Sku, str | None]:
         query = select(products.c.sku, products.c.group_name)
         if skus is None:
-            return {Sku(r.sku): r.group_name for r in self._conn.execute(query)}
+            return dict(raw_rows(self._conn, query))
         result: dict[Sku, str | None] = {}
         for part in chunks(set(skus)):
             rows = self._conn.execute(query.where(products.c.sku.in_(part)))

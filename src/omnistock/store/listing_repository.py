@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, literal_column, or_, select, update
 
 from omnistock.domain.errors import Duplicate
 from omnistock.domain.ids import ChannelId, Sku
 from omnistock.domain.listing import Listing
-from omnistock.service.ports import DesiredChange
 from omnistock.store.rows import listing_from_row, listing_to_row, to_utc
-from omnistock.store.sql import chunks, insert_ignore
+from omnistock.store.sql import chunks, insert_ignore, raw_rows
 from omnistock.store.tables import listings
 
 __all__ = ["SqlListingRepository"]
@@ -29,7 +31,7 @@ _SET_DESIRED = (
         desired=bindparam("b_desired"),
         observed_at=bindparam("b_observed_at"),
         updated_at=bindparam("b_observed_at"),
-        version=listings.c.version + 1,
+        version=listings.c.version + literal_column("1"),
     )
 )
 
@@ -68,22 +70,35 @@ class SqlListingRepository:
         result: Desired = {}
         parts: list[list[Sku] | None] = [None] if skus is None else list(chunks(set(skus)))
         for part in parts:
-            rows = self._conn.execute(query if part is None else query.where(c.sku.in_(part)))
+            rows = raw_rows(self._conn, query if part is None else query.where(c.sku.in_(part)))
             for sku, channel, offer_id, desired in rows:
                 result.setdefault(sku, {})[channel] = (offer_id, desired)
         return result
 
-    def set_desired(self, changes: Sequence[DesiredChange]) -> int:
+    def set_desired(
+        self, changes: Sequence[tuple[ChannelId, str, int]], *, observed_at: datetime
+    ) -> int:
+        """One ``executemany`` of a pre-compiled ``UPDATE … WHERE desired differs``.
+
+        Runs on the driver directly: per-row parameter processing in SQLAlchemy would cost
+        more than the update itself on a full recompute (hundreds of thousands of rows).
+        """
         if not changes:
             return 0
-        params = [
-            {
-                "b_channel": ch.channel,
-                "b_offer_id": ch.offer_id,
-                "b_desired": ch.desired,
-                "b_observed_at": to_utc(ch.observed_at),
-            }
-            for ch in changes
-        ]
-        result = self._conn.execute(_SET_DESIRED, params)
+        dialect = self._conn.dialect
+        compiled = _SET_DESIRED.compile(dialect=dialect)
+        process = listings.c.observed_at.type.dialect_impl(dialect).bind_processor(dialect)
+        stamp = process(to_utc(observed_at)) if process else to_utc(observed_at)
+        order = {"b_channel": 0, "b_offer_id": 1, "b_desired": 2, "b_observed_at": 3}
+        names = compiled.positiontup
+        params: list[Any]
+        if names:
+            pick = itemgetter(*(order[n] for n in names))
+            params = [pick((ch, offer, qty, stamp)) for ch, offer, qty in changes]
+        else:
+            params = [
+                {"b_channel": ch, "b_offer_id": offer, "b_desired": qty, "b_observed_at": stamp}
+                for ch, offer, qty in changes
+            ]
+        result = self._conn.exec_driver_sql(compiled.string, params)
         return int(result.rowcount)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Select, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-__all__ = ["CHUNK", "chunks", "insert_ignore", "upsert"]
+__all__ = ["CHUNK", "chunks", "insert_ignore", "raw_rows", "upsert"]
 
 CHUNK = 500
 T = TypeVar("T")
@@ -45,3 +45,24 @@ def chunks(values: Collection[T], size: int = CHUNK) -> Iterator[list[T]]:
     items = list(values)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def raw_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """Run a ``SELECT`` on the driver's cursor and return plain tuples.
+
+    For bulk reads on the recompute path (hundreds of thousands of rows), where building
+    SQLAlchemy ``Row`` objects costs more than the query. Values come as the driver gives them:
+    use only for columns without result processing (text, integers).
+    """
+    if not conn.in_transaction():
+        conn.begin()  # same transaction (and on SQLite the same BEGIN) as the other reads
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    names = compiled.positiontup
+    args: Any = tuple(params[n] for n in names) if names else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()

@@ -21,7 +21,7 @@ from omnistock.domain.ids import Sku, WarehouseId
 from omnistock.domain.inventory import Reservation, StockLevel
 from omnistock.domain.ledger import Movement, MovementKind, apply_movement
 from omnistock.store.rows import level_from_row, reservation_from_row, to_utc
-from omnistock.store.sql import chunks, insert_ignore, upsert
+from omnistock.store.sql import chunks, insert_ignore, raw_rows, upsert
 from omnistock.store.tables import (
     reservations,
     sku_pauses,
@@ -94,7 +94,8 @@ class SqlStockRepository:
         c = stock_levels.c
         query = select(c.sku, c.warehouse, c.on_hand)
         if skus is None:
-            return [level_from_row(row) for row in self._conn.execute(query)]
+            rows = raw_rows(self._conn, query)
+            return [StockLevel(sku=s, warehouse=w, on_hand=q) for s, w, q in rows]
         result: list[StockLevel] = []
         for part in chunks(set(skus)):
             result.extend(
