@@ -60,7 +60,7 @@ def test_config_flag_beats_environment_config(config_file: Path, tmp_path: Path)
 
 def test_unknown_top_level_key_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, '[databse]\nurl = "x"\n')
-    with pytest.raises(ConfigError, match="^databse: unknown key") as info:
+    with pytest.raises(ConfigError, match=r"^databse: unknown key") as info:
         Settings.from_env({}, config_file=path)
     assert info.value.field == "databse"
 
@@ -80,7 +80,7 @@ def test_wrong_type_is_named(tmp_path: Path) -> None:
 
 def test_section_that_is_not_a_table_is_named(tmp_path: Path) -> None:
     path = write(tmp_path, 'notify = "sms"\n')
-    with pytest.raises(ConfigError, match="^notify: must be a table") as info:
+    with pytest.raises(ConfigError, match=r"^notify: must be a table") as info:
         Settings.from_env({}, config_file=path)
     assert info.value.field == "notify"
 
@@ -129,7 +129,8 @@ def test_importing_config_reads_no_environment() -> None:
         "    def get(self, k, d=None): self.check(k); return super().get(k, d)\n"
         "os.environ = Spy(os.environ)\n"
         "os.environ['OMNISTOCK_DB'] = 'sqlite:///must-not-be-read.db'\n"
-        "import omnistock.config, omnistock.service.clock\n"
+        "import omnistock.config, omnistock.bootstrap, omnistock.entrypoints.cli as cli\n"
+        "cli._register()\n"
         "print('ok')\n"
     )
     result = subprocess.run(

@@ -1,4 +1,11 @@
-"""The explicit list of CLI areas; add a module's ``register`` here to expose its commands."""
+"""The explicit list of CLI areas; add a module's ``register`` here to expose its commands.
+
+Each area module defines ``register(app: typer.Typer) -> None``. To add one, append a line::
+
+    from omnistock.entrypoints.cli import myarea; REGISTRY.append(myarea.register)
+
+Modules are imported only when the CLI runs (``main()`` imports this file), never by the API.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +13,18 @@ from collections.abc import Callable
 
 import typer
 
-REGISTRY: list[Callable[[typer.Typer], None]] = []
+from omnistock.entrypoints.cli import catalog, demo, policy, setup, stock
+from omnistock.entrypoints.cli import sandbox as sandbox_cli
+
+REGISTRY: list[Callable[[typer.Typer], None]] = [
+    setup.register,
+    catalog.register,
+    stock.register,
+    policy.register,
+    demo.register,
+]
+REGISTRY.append(sandbox_cli.register)
+
+from omnistock.entrypoints.cli import sync  # noqa: E402  (sync engine: worker, sync run|status|reconcile)
+
+REGISTRY.append(sync.register)

@@ -1,0 +1,68 @@
+"""``omnistock init``: write a commented config file and create or migrate the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from omnistock.bootstrap import bootstrap
+from omnistock.config import ENV_CONFIG, Settings
+from omnistock.domain.errors import Conflict
+from omnistock.entrypoints.cli import render
+from omnistock.entrypoints.cli.context import DEFAULT_CONFIG, config_path, options
+
+TEMPLATE = """\
+# omnistock configuration — written by `omnistock init`.
+# Precedence: command-line flags > environment (OMNISTOCK_DB, OMNISTOCK_CONFIG) > this file.
+# Unknown keys are errors, so a typo cannot be silently ignored.
+
+[database]
+# SQLite (default, one worker) or PostgreSQL (many workers), e.g.
+#   url = "postgresql+psycopg://user@127.0.0.1:5432/omnistock"
+# A relative SQLite path is relative to the directory omnistock is run from.
+url = {url}
+
+# The sections below are reserved for features that are not built yet; they are accepted as
+# tables and ignored until then. See docs/configuration.md.
+# [channels.allegro-main]   # planned: credentials and base URL per channel account
+# [sync]                    # planned: push intervals, safety-guard thresholds
+# [notify]                  # planned: SMS (SMSAPI.pl), e-mail (SMTP), webhook
+# [invoicing]               # planned: seller data, KSeF environment
+# [privacy]                 # planned: retention periods, encryption key source
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def init(
+    ctx: typer.Context,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing config file.")
+    ] = False,
+) -> None:
+    """Write omnistock.toml and create or migrate the database."""
+    target = config_path(ctx) or DEFAULT_CONFIG
+    if target.exists() and not force:
+        raise Conflict(f"{target} already exists; use --force to overwrite it", field="config")
+    environ = {k: v for k, v in os.environ.items() if k != ENV_CONFIG}  # the file is being made
+    settings = Settings.from_env(environ, db_url=options(ctx).db)
+    with bootstrap(settings, migrate=True):
+        pass
+    write_config(target, settings.db_url)
+    render.note(f"wrote {target}")
+    render.note(f"database ready: {settings.db_url}")
+
+
+def write_config(target: Path, db_url: str) -> None:
+    """Write the commented config file (used by ``init`` and the demo)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(TEMPLATE.format(url=_toml_string(db_url)), encoding="utf-8")

@@ -1,0 +1,135 @@
+"""``omnistock warehouse|stock …``: warehouses and the stock ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from omnistock.domain.ids import DEFAULT_WAREHOUSE, Sku, WarehouseId
+from omnistock.entrypoints.cli import render, values
+from omnistock.entrypoints.cli.context import open_app
+from omnistock.service import stock
+
+ACTOR = "cli"
+NUMBERS = {"ignore_unknown_options": True}
+"""Lets ``stock adjust SKU -3`` read ``-3`` as a number, not as an option."""
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Warehouse = Annotated[str, typer.Option("--warehouse", "-w", help="Warehouse name.")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the ledger).")]
+warehouse_app = typer.Typer(help="Warehouses.", no_args_is_help=True)
+stock_app = typer.Typer(help="Stock on hand: set, adjust, import, show.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(warehouse_app, name="warehouse")
+    app.add_typer(stock_app, name="stock")
+
+
+@warehouse_app.command("add")
+def warehouse_add(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="Warehouse name.")]
+) -> None:
+    """Add a warehouse (``main`` exists from the start)."""
+    with open_app(ctx) as app:
+        stock.add_warehouse(app.uow(), WarehouseId(name))
+    render.note(f"added warehouse {name}")
+
+
+@stock_app.command("set", context_settings=NUMBERS)
+def stock_set(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="Product SKU.")],
+    quantity: Annotated[str, typer.Argument(metavar="QTY", help="New on-hand quantity.")],
+    warehouse: Warehouse = DEFAULT_WAREHOUSE,
+    reason: Reason = None,
+) -> None:
+    """Set the on-hand quantity of a SKU in a warehouse (recorded in the ledger)."""
+    qty = values.integer(quantity, field="quantity")
+    with open_app(ctx) as app:
+        stock.set_stock(
+            app.uow(),
+            Sku(sku),
+            qty,
+            warehouse=WarehouseId(warehouse),
+            actor=ACTOR,
+            now=app.clock.now(),
+            reason=reason or "stock take",
+        )
+    render.note(f"{sku} @ {warehouse}: on hand set to {qty}")
+
+
+@stock_app.command("adjust", context_settings=NUMBERS)
+def stock_adjust(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="Product SKU.")],
+    delta: Annotated[str, typer.Argument(metavar="±N", help="Change, e.g. +5 or -3.")],
+    warehouse: Warehouse = DEFAULT_WAREHOUSE,
+    reason: Reason = None,
+) -> None:
+    """Add to or take from the on-hand quantity (never below zero)."""
+    change = values.integer(delta, field="delta")
+    with open_app(ctx) as app:
+        stock.adjust_stock(
+            app.uow(),
+            Sku(sku),
+            change,
+            warehouse=WarehouseId(warehouse),
+            actor=ACTOR,
+            now=app.clock.now(),
+            reason=reason or "adjustment",
+        )
+    render.note(f"{sku} @ {warehouse}: on hand adjusted by {change:+d}")
+
+
+@stock_app.command("import")
+def stock_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="CSV with columns sku,warehouse,on_hand."),
+    ],
+    json: JsonFlag = False,
+) -> None:
+    """Import on-hand levels; missing SKUs stay unchanged, a bad file changes nothing."""
+    text = values.read_text(file)
+    with open_app(ctx) as app, render.progress("importing stock", values.data_rows(text)) as bar:
+        summary = stock.import_stock(
+            app.uow(), text, source=f"file:{file.name}", actor=ACTOR, now=app.clock.now()
+        )
+        bar.update(bar.task_ids[0], completed=values.data_rows(text))
+    data = values.plain(summary)
+    if json:
+        render.emit_json(data)
+        return
+    details = ", ".join(f"{k} {v}" for k, v in data.items()) if isinstance(data, dict) else data
+    render.note(f"imported stock from {file.name}: {details}")
+
+
+@stock_app.command("show")
+def stock_show(
+    ctx: typer.Context,
+    sku: Annotated[str, typer.Argument(help="Product SKU.")],
+    json: JsonFlag = False,
+) -> None:
+    """Show on hand, reserved, available, buffer state and per-channel allocation of a SKU."""
+    with open_app(ctx) as app:
+        view = stock.show_stock(app.uow(), Sku(sku)).to_dict()
+    if json:
+        render.emit_json(view)
+        return
+    render.show(stock_table(view))
+
+
+def stock_table(view: dict[str, object]) -> object:
+    """A readable table of one ``stock show`` view."""
+    rows: list[tuple[object, object]] = [
+        (key.replace("_", " "), view[key]) for key in ("on_hand", "reserved", "available", "buffer")
+    ]
+    rows.append(("state", "PAUSED" if view["paused"] else "listed"))
+    allocation = view.get("allocation")
+    if isinstance(allocation, dict):
+        rows += [(f"→ {channel}", qty) for channel, qty in allocation.items()]
+    return render.table(f"Stock of {view['sku']}", ("", "#"), rows)
