@@ -14,7 +14,7 @@ import pytest
 
 from omnistock.sandbox.amazon import create_app
 from omnistock.sandbox.amazon.feed_schema import schema as embedded_schema
-from omnistock.sandbox.common import FaultConfig, SandboxOptions
+from omnistock.sandbox.common import FaultConfig, SandboxOptions, SandboxServer
 
 REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "amazon"
 SELLER = "A2OMNISTOCKSBX"
@@ -83,11 +83,21 @@ def _start(serve, faults: FaultConfig) -> Amazon:
     return Amazon(client)
 
 
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """One sandbox per module (sandbox time almost still); each test starts from a reset."""
+    options = SandboxOptions(seed=11, time_scale=1e-6, faults=FaultConfig(async_delay_seconds=60))
+    with SandboxServer(create_app(options)) as server:
+        yield server.url
+
+
 @pytest.fixture
-def amazon(serve) -> Iterator[Amazon]:
-    api = _start(serve, FaultConfig(async_delay_seconds=60))
-    yield api
-    api.client.close()
+def amazon(sandbox_url: str) -> Iterator[Amazon]:
+    with httpx.Client(base_url=sandbox_url, timeout=10) as client:
+        client.post("/_sandbox/reset").raise_for_status()
+        token = client.post("/auth/o2/token", data=GRANT).json()["access_token"]
+        client.headers["x-amz-access-token"] = token
+        yield Amazon(client)
 
 
 def qty_message(message_id: int, sku: str, quantity: object) -> dict[str, Any]:

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from omnistock.sandbox.amazon import create_app
-from omnistock.sandbox.amazon.sandbox import AmazonSandbox
-from omnistock.sandbox.common import FaultConfig, SandboxOptions
+from omnistock.sandbox.common import FaultConfig, SandboxOptions, SandboxServer
 
 SELLER = "A2OMNISTOCKSBX"
 PL = "A1C3SOZRARQ6R3"
@@ -26,7 +25,6 @@ GRANT = {
 @dataclass
 class Amazon:
     client: httpx.Client
-    sandbox: AmazonSandbox
 
     def advance(self, seconds: float) -> None:
         self.client.post("/_sandbox/clock/advance", json={"seconds": seconds}).raise_for_status()
@@ -37,22 +35,26 @@ class Amazon:
         return response.json()["quantity"]
 
 
-def _start(serve, faults: FaultConfig | None = None) -> Amazon:
-    # sandbox time stands (almost) still: tests move it with ``advance``
-    options = SandboxOptions(seed=3, time_scale=1e-6, faults=faults or FaultConfig())
-    app = create_app(options)
-    server = serve(app)
-    client = httpx.Client(base_url=server.url, timeout=5)
-    token = client.post("/auth/o2/token", data=GRANT).json()["access_token"]
-    client.headers["x-amz-access-token"] = token
-    return Amazon(client, app.state.sandbox)
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """One sandbox per module; every test starts from ``POST /_sandbox/reset``.
+
+    Sandbox time stands (almost) still: tests move it with ``advance``.
+    """
+    faults = FaultConfig(async_delay_seconds=30)
+    with SandboxServer(
+        create_app(SandboxOptions(seed=3, time_scale=1e-6, faults=faults))
+    ) as server:
+        yield server.url
 
 
 @pytest.fixture
-def amazon(serve) -> Iterator[Amazon]:
-    api = _start(serve, FaultConfig(async_delay_seconds=30))
-    yield api
-    api.client.close()
+def amazon(sandbox_url: str) -> Iterator[Amazon]:
+    with httpx.Client(base_url=sandbox_url, timeout=5) as client:
+        client.post("/_sandbox/reset").raise_for_status()
+        token = client.post("/auth/o2/token", data=GRANT).json()["access_token"]
+        client.headers["x-amz-access-token"] = token
+        yield Amazon(client)
 
 
 def _qty_patch(quantity: object, **extra: object) -> dict[str, object]:

@@ -13,7 +13,7 @@ import pytest
 from omnistock.sandbox.amazon import create_app
 from omnistock.sandbox.amazon.account import MARKETPLACES
 from omnistock.sandbox.amazon.admin_api import Marketplace
-from omnistock.sandbox.common import SandboxOptions
+from omnistock.sandbox.common import SandboxOptions, SandboxServer
 
 ORDERS = "/orders/2026-01-01/orders"
 EPOCH = "2020-01-01T00:00:00Z"
@@ -49,15 +49,20 @@ class Amazon:
         return self.client.get(ORDERS, params=params)
 
 
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """One sandbox per module (sandbox time almost still); each test starts from a reset."""
+    with SandboxServer(create_app(SandboxOptions(seed=5, time_scale=1e-6))) as server:
+        yield server.url
+
+
 @pytest.fixture
-def amazon(serve) -> Iterator[Amazon]:
-    server = serve(create_app(SandboxOptions(seed=5, time_scale=1e-6)))
-    client = httpx.Client(base_url=server.url, timeout=5)
-    client.headers["x-amz-access-token"] = client.post("/auth/o2/token", data=GRANT).json()[
-        "access_token"
-    ]
-    yield Amazon(client)
-    client.close()
+def amazon(sandbox_url: str) -> Iterator[Amazon]:
+    with httpx.Client(base_url=sandbox_url, timeout=5) as client:
+        client.post("/_sandbox/reset").raise_for_status()
+        token = client.post("/auth/o2/token", data=GRANT).json()["access_token"]
+        client.headers["x-amz-access-token"] = token
+        yield Amazon(client)
 
 
 def _iso(moment: datetime) -> str:
