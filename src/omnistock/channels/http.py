@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -32,18 +32,22 @@ from omnistock.channels.base import (
     RateLimited,
     TransientChannelError,
 )
+from omnistock.domain.errors import InvalidValue
 
 __all__ = [
     "ApiError",
     "ChannelHttp",
     "ErrorParser",
     "HttpSettings",
+    "config_from_mapping",
     "error_details",
     "json_body",
     "parse_retry_after",
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 REQUEST_ID_HEADERS = ("trace-id", "x-amzn-requestid", "x-fb-trace-id", "x-request-id")
 
@@ -248,3 +252,40 @@ class ChannelHttp:
     def json(self, method: str, url: str, *, offer_id: str | None = None, **kwargs: Any) -> Any:
         """``request`` and decode the JSON body."""
         return json_body(self.request(method, url, offer_id=offer_id, **kwargs), self.channel)
+
+
+def config_from_mapping(
+    cls: type[T], section: Mapping[str, Any], environ: Mapping[str, str], where: str
+) -> T:
+    """Build a frozen adapter config from a ``[channels.NAME]`` table.
+
+    Keys are the config's field names (``http`` excluded; ``timeout_s`` and
+    ``connect_timeout_s`` set its ``HttpSettings``). A string ``"env:NAME"`` is read from
+    ``environ`` so secrets stay out of the file. Unknown or missing keys raise ``InvalidValue``
+    naming ``<where>.<key>``.
+    """
+    names = {f.name for f in fields(cls)} - {"http"}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    http: dict[str, Any] = {}
+    for key, raw in section.items():
+        value = _resolve(raw, environ, f"{where}.{key}")
+        if key in ("timeout_s", "connect_timeout_s"):
+            http[key] = float(value)
+        elif key in names:
+            values[key] = value
+        elif key != "type":
+            raise InvalidValue(f"unknown key {key!r}", field=f"{where}.{key}")
+    values["http"] = HttpSettings(**http)
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise InvalidValue(f"incomplete channel configuration: {exc}", field=where) from exc
+
+
+def _resolve(raw: Any, environ: Mapping[str, str], field_name: str) -> Any:
+    if isinstance(raw, str) and raw.startswith("env:"):
+        name = raw[4:]
+        if name not in environ:
+            raise InvalidValue(f"environment variable {name} is not set", field=field_name)
+        return environ[name]
+    return raw
