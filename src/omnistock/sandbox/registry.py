@@ -10,6 +10,7 @@ from omnistock.sandbox.allegro.app import create_app as create_allegro
 from omnistock.sandbox.amazon.app import create_app as amazon_app
 from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.meta.app import create_app as meta_app
+from omnistock.sandbox.smsapi.app import create_app as smsapi_app
 from omnistock.sandbox.woocommerce.app import create_app as woocommerce_app
 
 __all__ = ["SANDBOXES", "AppFactory"]
@@ -21,4 +22,5 @@ SANDBOXES: dict[str, AppFactory] = {
     "woocommerce": woocommerce_app,
     "amazon": amazon_app,
     "meta": meta_app,
+    "smsapi": smsapi_app,
 }

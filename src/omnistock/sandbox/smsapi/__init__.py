@@ -1,0 +1,1 @@
+"""SMSAPI.pl sandbox: ``/sms.do`` with SMSAPI's JSON answers and error codes."""
