@@ -498,17 +498,17 @@ class SyncStore:
         with self._tx() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def confirmations(self, channel: str) -> list[tuple[str, datetime, datetime]]:
-        """``(offer_id, observed_at, confirmed_at)`` of every item the channel confirmed."""
+    def confirmations(self, channel: str) -> list[tuple[str, int, datetime, datetime]]:
+        """``(offer_id, quantity, observed_at, confirmed_at)`` of every confirmed item."""
         BI, B = sync_batch_items.c, sync_batches.c
         query = (
-            select(BI.offer_id, BI.observed_at, B.finished_at)
+            select(BI.offer_id, BI.quantity, BI.observed_at, B.finished_at)
             .select_from(sync_batch_items.join(sync_batches, B.id == BI.batch_id))
             .where(B.channel == channel, B.status == "done", BI.status == "ok")
         )
         with self._tx() as conn:
             return [
-                (r.offer_id, _must_utc(r.observed_at), _must_utc(r.finished_at))
+                (r.offer_id, r.quantity, _must_utc(r.observed_at), _must_utc(r.finished_at))
                 for r in conn.execute(query)
             ]
 

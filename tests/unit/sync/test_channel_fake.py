@@ -97,6 +97,8 @@ def test_zero_ends_the_offer_when_zero_means_end() -> None:
     assert channel.read_quantities(["a"]) == {"a": 0}
     channel.push(_batch(("a", 2)))
     assert channel.ended == frozenset()
+    channel.push(_batch(("new", 0)))  # ended before ever having stock: still reads as 0
+    assert channel.read_quantities(["new"]) == {"new": 0}
 
 
 def test_async_results_arrive_after_polls() -> None:
