@@ -21,6 +21,19 @@ MODULES = [
     "omnistock.domain.incidents.render",
     "omnistock.domain.incidents.sources",
     "omnistock.domain.incidents.texts",
+    "omnistock.notify",
+    "omnistock.notify.config",
+    "omnistock.notify.memory",
+    "omnistock.notify.notifier",
+    "omnistock.notify.result",
+    "omnistock.notify.sms",
+    "omnistock.notify.smtp",
+    "omnistock.notify.webhook",
+    "omnistock.sandbox.smsapi.app",
+    "omnistock.sandbox.smsapi.api",
+    "omnistock.sandbox.smsapi.admin",
+    "omnistock.sandbox.smsapi.errors",
+    "omnistock.sandbox.smsapi.state",
 ]
 
 
