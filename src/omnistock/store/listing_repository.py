@@ -85,6 +85,7 @@ class SqlListingRepository:
         """
         if not changes:
             return 0
+        changes = sorted(changes)  # one lock order for concurrent recomputes (PostgreSQL)
         dialect = self._conn.dialect
         compiled = _SET_DESIRED.compile(dialect=dialect)
         process = listings.c.observed_at.type.dialect_impl(dialect).bind_processor(dialect)

@@ -48,10 +48,12 @@ class SqlStockRepository:
     def record(self, movements: Sequence[Movement], *, recorded_at: datetime) -> list[Movement]:
         """Apply each movement not seen before (by idempotency key); returns the applied ones.
 
-        A movement without a key gets a fresh one: it is always applied.
+        A movement without a key gets a fresh one: it is always applied. Rows are touched in
+        (SKU, warehouse) order, keeping the given order per pair, so concurrent transactions
+        lock in the same order and cannot deadlock each other.
         """
         applied: list[Movement] = []
-        for movement in movements:
+        for movement in sorted(movements, key=lambda m: (m.sku, m.warehouse)):
             if movement.idempotency_key is None:
                 movement = dataclasses.replace(movement, idempotency_key=f"auto:{uuid4()}")
             if insert_ignore(self._conn, stock_movements, _movement_row(movement, recorded_at)):
@@ -180,5 +182,6 @@ class SqlPauseRepository:
         return found
 
     def set(self, paused: Mapping[Sku, bool], *, at: datetime) -> None:
-        rows = [{"sku": s, "paused": p, "changed_at": to_utc(at)} for s, p in paused.items()]
+        stamp = to_utc(at)
+        rows = [{"sku": s, "paused": p, "changed_at": stamp} for s, p in sorted(paused.items())]
         upsert(self._conn, sku_pauses, rows, keys=["sku"])
