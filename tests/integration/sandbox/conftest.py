@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -96,3 +99,17 @@ def allegro_env(serve: Serve) -> Iterator[Callable[..., AllegroEnv]]:
     yield start
     for client in clients:
         client.close()
+
+
+def missing_exports(module_name: str) -> tuple[set[str], set[str]]:
+    """(names in ``__all__`` that do not exist, public callables not in ``__all__``)."""
+    module = importlib.import_module(module_name)
+    exported = set(module.__all__)
+    tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+    defined = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not node.name.startswith("_")
+    }
+    return {n for n in exported if not hasattr(module, n)}, defined - exported

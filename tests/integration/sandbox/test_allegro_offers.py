@@ -41,6 +41,8 @@ def test_error_bodies_have_the_allegro_shape(allegro_env) -> None:
     (error,) = missing.json()["errors"]
     assert set(error) == {"code", "message", "details", "path", "userMessage", "metadata"}
     assert env.api.get("/no/such/route").json()["errors"][0]["code"] == "NotFoundException"
+    assert len(missing.headers["trace-id"]) == 32
+    assert "trace-id" not in env.raw.get("/_sandbox/clock").headers
 
 
 def test_demo_offers_are_seeded_unless_empty(allegro_env) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -124,3 +125,15 @@ def test_faults_file_with_unknown_table_or_bad_toml(tmp_path: Path) -> None:
     config = load_faults(faults, ["allegro"])["allegro"]
     assert config.burst_429 is not None
     assert (config.burst_429.every, config.burst_429.retry_after) == (5, False)
+
+
+def test_busy_port_exits_with_an_error(runner: CliRunner) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(
+            app, ["sandbox", "up", "--only", "allegro", "--port-base", str(port)]
+        )
+    assert result.exit_code == 1
+    assert "cannot start sandbox" in result.output

@@ -18,7 +18,18 @@ from omnistock.sandbox.allegro.render import checkout_form, product_offer
 from omnistock.sandbox.allegro.state import AllegroSandbox, Purchase, Rejected
 from omnistock.sandbox.common.faults import ADMIN_PREFIX
 
-__all__ = ["OfferSeed", "OrderRequest", "allegro_admin_router"]
+__all__ = [
+    "BuyerIn",
+    "CancelRequest",
+    "DeviceConsent",
+    "InvoiceRequest",
+    "MergeRequest",
+    "OfferSeed",
+    "OrderLine",
+    "OrderRequest",
+    "ParameterRuleIn",
+    "allegro_admin_router",
+]
 
 
 class _Model(BaseModel):

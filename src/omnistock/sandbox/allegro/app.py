@@ -15,6 +15,7 @@ from omnistock.sandbox.allegro.errors import AllegroError, AuthFailure, error_bo
 from omnistock.sandbox.allegro.guard import make_guard
 from omnistock.sandbox.allegro.limits import AllegroLimits
 from omnistock.sandbox.allegro.state import AllegroSandbox
+from omnistock.sandbox.allegro.trace import TraceIdMiddleware
 from omnistock.sandbox.common.base import SandboxOptions, build_app
 
 __all__ = ["AllegroSandbox", "create_app"]
@@ -46,6 +47,7 @@ def create_app(options: SandboxOptions, limits: AllegroLimits | None = None) -> 
         assert isinstance(exc, AuthFailure)
         return exc.response()
 
+    app.add_middleware(TraceIdMiddleware)
     app.add_exception_handler(AllegroError, on_allegro_error)
     app.add_exception_handler(AuthFailure, on_auth_failure)
     guard = make_guard(sandbox)

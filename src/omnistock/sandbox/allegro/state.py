@@ -16,7 +16,7 @@ from omnistock.sandbox.allegro.orders import CheckoutForm, FormStatus, LineItem,
 from omnistock.sandbox.allegro.parameters import ParameterBook
 from omnistock.sandbox.common.base import SandboxBase, SandboxOptions
 
-__all__ = ["SELLER_ID", "AllegroSandbox", "Rejected"]
+__all__ = ["SELLER_ID", "AllegroSandbox", "Purchase", "Rejected"]
 
 SELLER_ID = "44512345"
 _DEMO = (
