@@ -1,7 +1,8 @@
 """Sandbox-backed channel adapters over real HTTP (uvicorn on loopback), one fixture per channel.
 
 Each ``*_channel`` fixture starts its sandbox (empty), builds the adapter pointed at it and
-returns a :class:`Harness` with helpers to seed offers, inject faults and finish async work.
+returns a :class:`Harness` with helpers to seed offers, inject faults and finish async work;
+``shared_*`` are the same per module (the contract suite, which injects no faults).
 ``Garble`` wraps a sandbox app so matching 2xx answers carry a body that is not JSON.
 """
 
@@ -30,8 +31,7 @@ from omnistock.sandbox.meta.app import create_app as create_meta
 from omnistock.sandbox.woocommerce.app import create_app as create_woo
 
 
-@pytest.fixture
-def serve() -> Iterator[Callable[[ASGIApp], SandboxServer]]:
+def _servers() -> Iterator[Callable[[ASGIApp], SandboxServer]]:
     servers: list[SandboxServer] = []
 
     def start(app: ASGIApp) -> SandboxServer:
@@ -42,6 +42,17 @@ def serve() -> Iterator[Callable[[ASGIApp], SandboxServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[ASGIApp], SandboxServer]]:
+    yield from _servers()
+
+
+@pytest.fixture(scope="module")
+def module_serve() -> Iterator[Callable[[ASGIApp], SandboxServer]]:
+    """Servers shared by one module's tests (the contract suite: each test seeds its own ids)."""
+    yield from _servers()
 
 
 def _options() -> SandboxOptions:
@@ -67,8 +78,7 @@ def fake_channel() -> Harness:
     return Harness(name="fake", adapter=fake, seed=seed, bad_offer="missing")
 
 
-@pytest.fixture
-def allegro_channel(serve: Any, tmp_path: Path) -> Iterator[Harness]:
+def _allegro(serve: Any, tmp_path: Path) -> Iterator[Harness]:
     app = create_allegro(_options())
     garble = Garble(app)
     server = serve(garble)
@@ -118,8 +128,7 @@ def _status(quantity: int) -> dict[str, str]:
     return {} if quantity > 0 else {"status": "ENDED"}
 
 
-@pytest.fixture
-def woo_channel(serve: Any) -> Iterator[Harness]:
+def _woo(serve: Any) -> Iterator[Harness]:
     app = create_woo(_options())
     garble = Garble(app)
     server = serve(garble)
@@ -153,8 +162,7 @@ def woo_channel(serve: Any) -> Iterator[Harness]:
     admin.close()
 
 
-@pytest.fixture
-def amazon_channel(serve: Any) -> Iterator[Harness]:
+def _amazon(serve: Any) -> Iterator[Harness]:
     app = create_amazon(_options())
     garble = Garble(app)
     server = serve(garble)
@@ -193,8 +201,7 @@ def amazon_channel(serve: Any) -> Iterator[Harness]:
     admin.close()
 
 
-@pytest.fixture
-def meta_channel(serve: Any) -> Iterator[Harness]:
+def _meta(serve: Any) -> Iterator[Harness]:
     app = create_meta(_options())
     garble = Garble(app)
     server = serve(garble)
@@ -225,3 +232,45 @@ def meta_channel(serve: Any) -> Iterator[Harness]:
     )
     adapter.close()
     admin.close()
+
+
+@pytest.fixture
+def allegro_channel(serve: Any, tmp_path: Path) -> Iterator[Harness]:
+    yield from _allegro(serve, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_allegro(
+    module_serve: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Harness]:
+    yield from _allegro(module_serve, tmp_path_factory.mktemp("allegro"))
+
+
+@pytest.fixture
+def woo_channel(serve: Any) -> Iterator[Harness]:
+    yield from _woo(serve)
+
+
+@pytest.fixture(scope="module")
+def shared_woo(module_serve: Any) -> Iterator[Harness]:
+    yield from _woo(module_serve)
+
+
+@pytest.fixture
+def amazon_channel(serve: Any) -> Iterator[Harness]:
+    yield from _amazon(serve)
+
+
+@pytest.fixture(scope="module")
+def shared_amazon(module_serve: Any) -> Iterator[Harness]:
+    yield from _amazon(module_serve)
+
+
+@pytest.fixture
+def meta_channel(serve: Any) -> Iterator[Harness]:
+    yield from _meta(serve)
+
+
+@pytest.fixture(scope="module")
+def shared_meta(module_serve: Any) -> Iterator[Harness]:
+    yield from _meta(module_serve)

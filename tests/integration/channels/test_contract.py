@@ -15,7 +15,7 @@ from channel_harness import Harness, batch, settle
 
 from omnistock.channels.base import BatchNotFound, ItemStatus, validate_report
 
-CHANNELS = ["fake_channel", "allegro_channel", "woo_channel", "amazon_channel", "meta_channel"]
+CHANNELS = ["fake_channel", "shared_allegro", "shared_woo", "shared_amazon", "shared_meta"]
 SIZES = [pytest.param(1, id="single"), pytest.param(7, id="bulk")]
 
 
