@@ -12,6 +12,7 @@ MODULES = [
     "omnistock.domain.safety.channel_read",
     "omnistock.domain.safety.guard",
     "omnistock.domain.safety.holds",
+    "omnistock.domain.safety.reread",
     "omnistock.domain.safety.sources",
     "omnistock.domain.safety.thresholds",
     "omnistock.domain.incidents.incident",

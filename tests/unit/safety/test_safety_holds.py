@@ -98,3 +98,17 @@ def test_newer_different_values_supersede_the_hold() -> None:
 def test_reconfirm_leaves_decided_holds_alone() -> None:
     approved = approve(set_hold(), by="anna", now=T0)
     assert reconfirm(approved, {}, import_id="x", now=T0) is approved
+
+
+def test_reread_sends_only_values_confirmed_twice() -> None:
+    from omnistock.domain.safety import reread
+
+    batch = [
+        ProposedChange(channel=CH, offer_id=f"O{i}", sku=Sku(f"S{i}"), previous=5, quantity=3,
+                       observed_at=T0)
+        for i in range(4)
+    ]  # fmt: skip
+    fresh = {"O0": 3, "O1": 2, "O2": None}  # O1 changed, O2 unknown now, O3 missing
+    result = reread(batch, fresh)
+    assert [c.offer_id for c in result.send] == ["O0"]
+    assert [c.offer_id for c in result.replan] == ["O1", "O2", "O3"]

@@ -1,7 +1,7 @@
 """The safety guard: pure rules that keep a sync error from zeroing a seller's stock.
 
-See ``guard`` (change-sets), ``sources`` (feeds at import), ``channel_read`` (suspicious channel
-answers) and ``holds`` (what waits for a person).
+See ``guard`` (change-sets, rules 1, 2, 5), ``sources`` (feeds at import, rule 3), ``reread``
+(rule 4), ``channel_read`` (suspicious channel answers) and ``holds`` (what waits for a person).
 """
 
 from omnistock.domain.safety.changes import ActiveListing, ExplainedUnits, ProposedChange
@@ -23,6 +23,7 @@ from omnistock.domain.safety.holds import (
     reconfirm,
     reject,
 )
+from omnistock.domain.safety.reread import Reread, reread
 from omnistock.domain.safety.sources import (
     FeedCheck,
     FeedProblem,
@@ -47,6 +48,7 @@ __all__ = [
     "HoldScope",
     "HoldStatus",
     "ProposedChange",
+    "Reread",
     "SanityError",
     "SanityProblem",
     "approve",
@@ -55,6 +57,7 @@ __all__ = [
     "holds_from_verdict",
     "reconfirm",
     "reject",
+    "reread",
     "stale_skus",
     "suspicious_channel_read",
     "usual_sku_count",
