@@ -12,7 +12,7 @@ from omnistock.domain.ids import ChannelId, Sku
 from omnistock.service.ports import UnitOfWork
 from omnistock.service.snapshot import containing_bundles, load
 
-__all__ = ["explain", "recompute", "recompute_in"]
+__all__ = ["explain", "moment", "recompute", "recompute_in"]
 
 
 def recompute(uow: UnitOfWork, skus: Iterable[Sku] | None, *, now: datetime) -> int:
@@ -53,3 +53,12 @@ def explain(uow: UnitOfWork, sku: Sku) -> Explanation:
     if sku not in snapshot.inputs:
         raise UnknownSku(f"no product {sku!r}", field="sku")
     return explain_sku(snapshot.inputs[sku])
+
+
+def moment(now: datetime | None) -> datetime:
+    """``now``, or the system clock's time for callers that have no clock at hand."""
+    if now is not None:
+        return now
+    from omnistock.service.clock import SystemClock
+
+    return SystemClock().now()

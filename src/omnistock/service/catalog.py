@@ -12,7 +12,7 @@ from omnistock.domain.ids import ChannelId, ChannelKind, Sku
 from omnistock.domain.inventory import BundleComponent
 from omnistock.domain.listing import Listing
 from omnistock.domain.product import Product
-from omnistock.service.allocation import recompute_in
+from omnistock.service.allocation import moment, recompute_in
 from omnistock.service.ports import ChannelAccount, UnitOfWork
 
 __all__ = [
@@ -39,7 +39,7 @@ def import_products(uow: UnitOfWork, text: str, *, now: datetime | None = None) 
     items = parse_product_csv(text)
     with uow:
         uow.products.upsert(items)
-        recompute_in(uow, [p.sku for p in items], now=now or _utcnow())
+        recompute_in(uow, [p.sku for p in items], now=moment(now))
         uow.commit()
     return len(items)
 
@@ -63,7 +63,7 @@ def set_bundle(
         bundles = dict(uow.products.bundles()) | {sku: bundle}
         flat_components(sku, bundles)  # raises InvalidValue on a cycle or too deep nesting
         uow.products.set_bundle(bundle)
-        recompute_in(uow, [sku], now=now or _utcnow())
+        recompute_in(uow, [sku], now=moment(now))
         uow.commit()
 
 
@@ -80,7 +80,7 @@ def add_channel(
         raise InvalidValue(f"unknown kind {kind!r} (allowed: {allowed})", field="kind") from None
     with uow:
         uow.channels.add(account)
-        recompute_in(uow, None, now=now or _utcnow())
+        recompute_in(uow, None, now=moment(now))
         uow.commit()
     return account
 
@@ -100,7 +100,7 @@ def link_listing(
             raise UnknownSku(f"no product {sku!r}", field="sku")
         _require_channel(uow, channel)
         uow.listings.add(listing)
-        recompute_in(uow, [sku], now=now or _utcnow())
+        recompute_in(uow, [sku], now=moment(now))
         uow.commit()
     return listing
 
@@ -116,9 +116,3 @@ def list_listings(uow: UnitOfWork, channel: ChannelId | None = None) -> list[Lis
 def _require_channel(uow: UnitOfWork, channel: ChannelId) -> None:
     if channel not in {c.name for c in uow.channels.list()}:
         raise UnknownChannel(f"no channel account {channel!r}", field="channel")
-
-
-def _utcnow() -> datetime:
-    from omnistock.service.clock import SystemClock
-
-    return SystemClock().now()

@@ -7,7 +7,7 @@ from datetime import datetime
 from omnistock.domain.errors import InvalidValue, UnknownChannel, UnknownSku
 from omnistock.domain.ids import Sku
 from omnistock.domain.policy import Policy, PolicyRule, PolicyScope
-from omnistock.service.allocation import recompute_in
+from omnistock.service.allocation import moment, recompute_in
 from omnistock.service.ports import UnitOfWork
 
 __all__ = ["get_policies", "set_policy"]
@@ -30,7 +30,7 @@ def set_policy(
     with uow:
         _check(uow, scope, key, policy)
         uow.policies.set(PolicyRule(scope=scope, key=key, policy=policy))
-        changed = recompute_in(uow, _governed(uow, scope, key), now=now or _utcnow())
+        changed = recompute_in(uow, _governed(uow, scope, key), now=moment(now))
         uow.commit()
     return changed
 
@@ -61,9 +61,3 @@ def _governed(uow: UnitOfWork, scope: PolicyScope, key: str) -> list[Sku] | None
     if scope is PolicyScope.GROUP:
         return [sku for sku, group in uow.products.groups(None).items() if group == key]
     return None
-
-
-def _utcnow() -> datetime:
-    from omnistock.service.clock import SystemClock
-
-    return SystemClock().now()

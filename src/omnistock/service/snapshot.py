@@ -51,32 +51,50 @@ def load(uow: UnitOfWork, skus: Collection[Sku] | None) -> Snapshot:
     groups = uow.products.groups(skus)
     bundles = uow.products.bundles()
     kits = {sku: flat_components(sku, bundles) for sku in groups if sku in bundles}
-    stocked: set[Sku] | None = None
-    if skus is not None:
-        stocked = {s for s in groups if s not in kits}
-        stocked.update(c.sku for parts in kits.values() for c in parts)
-    levels = _by_sku(uow.stock.levels(stocked))
-    reserved = _by_sku(uow.reservations.open_for(stocked))
-    policy_of = _policy_resolver(uow.policies.rules())
-    channels = [c.name for c in uow.channels.list()]
-    paused = uow.pauses.paused(skus)
-    inputs: dict[Sku, AllocationInput] = {}
-    for sku, group in groups.items():
-        parts: list[BundleComponent] = kits.get(sku, [])
+    stocked = None if skus is None else _stocked(groups, kits)
+    build = _Builder(
+        levels=_by_sku(uow.stock.levels(stocked)),
+        reserved=_by_sku(uow.reservations.open_for(stocked)),
+        policy_of=_policy_resolver(uow.policies.rules()),
+        channels=[c.name for c in uow.channels.list()],
+        paused=uow.pauses.paused(skus),
+    )
+    inputs = {sku: build(sku, group, kits.get(sku, [])) for sku, group in groups.items()}
+    return Snapshot(inputs=inputs, listings=uow.listings.desired(skus), paused=build.paused)
+
+
+def _stocked(groups: Mapping[Sku, object], kits: Mapping[Sku, list[BundleComponent]]) -> set[Sku]:
+    """The SKUs whose stock is needed: the plain ones and every component of the kits."""
+    stocked = {s for s in groups if s not in kits}
+    stocked.update(c.sku for parts in kits.values() for c in parts)
+    return stocked
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Builder:
+    levels: dict[Sku, list[StockLevel]]
+    reserved: dict[Sku, list[Reservation]]
+    policy_of: Callable[[Sku, str | None], Policy]
+    channels: list[ChannelId]
+    paused: set[Sku]
+
+    def __call__(
+        self, sku: Sku, group: str | None, parts: list[BundleComponent]
+    ) -> AllocationInput:
+        levels, reserved = self.levels, self.reserved
         component_available = {
             c.sku: available(levels.get(c.sku, ()), reserved.get(c.sku, ())) for c in parts
         }
-        inputs[sku] = AllocationInput(
+        return AllocationInput(
             sku=sku,
             levels=levels.get(sku, ()),
             reservations=reserved.get(sku, ()),
-            policy=policy_of(sku, group),
-            channels=channels,
-            was_paused=sku in paused,
+            policy=self.policy_of(sku, group),
+            channels=self.channels,
+            was_paused=sku in self.paused,
             bundle=parts,
             component_available=component_available,
         )
-    return Snapshot(inputs=inputs, listings=uow.listings.desired(skus), paused=paused)
 
 
 def _by_sku(items: Iterable[_T]) -> dict[Sku, list[_T]]:

@@ -79,9 +79,18 @@ def set_stock(
     reason: str = "stock take",
 ) -> bool:
     """Set on-hand of ``sku`` in ``warehouse``; False if this key was already applied."""
-    return _move(
-        uow, sku, MovementKind.SET, quantity, warehouse, actor, now, idempotency_key, reason
+    movement = Movement(
+        sku=sku,
+        warehouse=warehouse,
+        kind=MovementKind.SET,
+        quantity=quantity,
+        observed_at=now,
+        reason=reason,
+        source="manual",
+        actor=actor,
+        idempotency_key=idempotency_key,
     )
+    return _record(uow, movement, now)
 
 
 def adjust_stock(
@@ -98,40 +107,28 @@ def adjust_stock(
     """Add ``delta`` (±) to on-hand; ``InvalidValue(field="quantity")`` if it would go negative."""
     if delta == 0:
         raise InvalidValue("an adjustment of 0 changes nothing", field="delta")
-    return _move(
-        uow, sku, MovementKind.ADJUST, delta, warehouse, actor, now, idempotency_key, reason
-    )
-
-
-def _move(
-    uow: UnitOfWork,
-    sku: Sku,
-    kind: MovementKind,
-    quantity: int,
-    warehouse: WarehouseId,
-    actor: str,
-    now: datetime,
-    key: str | None,
-    reason: str,
-) -> bool:
     movement = Movement(
         sku=sku,
         warehouse=warehouse,
-        kind=kind,
-        quantity=quantity,
+        kind=MovementKind.ADJUST,
+        quantity=delta,
         observed_at=now,
         reason=reason,
         source="manual",
         actor=actor,
-        idempotency_key=key,
+        idempotency_key=idempotency_key,
     )
+    return _record(uow, movement, now)
+
+
+def _record(uow: UnitOfWork, movement: Movement, now: datetime) -> bool:
     with uow:
-        _require_stocked(uow, sku)
-        if warehouse not in uow.stock.warehouses():
-            raise UnknownWarehouse(f"no warehouse {warehouse!r}", field="warehouse")
+        _require_stocked(uow, movement.sku)
+        if movement.warehouse not in uow.stock.warehouses():
+            raise UnknownWarehouse(f"no warehouse {movement.warehouse!r}", field="warehouse")
         applied = uow.stock.record([movement], recorded_at=now)
         if applied:
-            recompute_in(uow, [sku], now=now)
+            recompute_in(uow, [movement.sku], now=now)
         uow.commit()
     return bool(applied)
 
