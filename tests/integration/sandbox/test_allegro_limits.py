@@ -97,3 +97,13 @@ def test_time_scale_compresses_the_block(allegro_env) -> None:
         time.sleep(0.05)
     assert env.api.get("/order/event-stats").status_code == 200
     assert time.monotonic() - started < 10  # an unscaled block would take 60 real seconds
+
+
+def test_product_offer_reads_have_their_own_bucket(allegro_env) -> None:
+    env = allegro_env(limits=AllegroLimits(offer_reads_per_minute=3))
+    offer = env.api.get("/sale/offers").json()["offers"][0]["id"]
+    reads = [env.api.get(f"/sale/product-offers/{offer}").status_code for _ in range(4)]
+    assert reads == [200, 200, 200, 429]
+    assert env.api.get("/sale/offers").status_code == 200  # the listing is not limited by it
+    env.sandbox.clock.advance(20)
+    assert env.api.get(f"/sale/product-offers/{offer}").status_code == 200

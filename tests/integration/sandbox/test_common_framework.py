@@ -181,6 +181,7 @@ def test_request_log_filters_by_path_and_reset_clears_it(serve) -> None:
         ]
         assert log[0]["query"] == "a=1"
         assert log[1]["body_json"] == {"items": [1, 2]}
+        assert log[1]["body_size"] == len(b'{"items":[1,2]}')
         assert len(client.get("/_sandbox/requests", params={"path": "/items"}).json()) == 1
         assert client.post("/_sandbox/reset").status_code == 204
         assert client.get("/_sandbox/requests").json() == []

@@ -82,7 +82,8 @@ def offers_router(sandbox: AllegroSandbox, guard: Guard) -> APIRouter:
 
     @router.get("/sale/product-offers/{offerId}")
     async def get_offer(offerId: str, request: Request) -> AllegroResponse:
-        seller_of(request)
+        if not sandbox.budgets.admit_read(seller_of(request)).allowed:
+            raise AllegroError.for_status(429)
         offer = sandbox.offers.get(offerId)
         if offer is None:
             raise _not_found(offerId)

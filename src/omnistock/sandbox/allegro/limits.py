@@ -5,6 +5,7 @@
 - Batch commands count offer changes per seller: 9000/min and 250 000/h per command kind.
 - ``PATCH /sale/product-offers/{id}``: a leaky bucket of 2500/min per seller; a request
   answered with 4xx costs ``patch_error_cost`` instead of 1.
+- ``GET /sale/product-offers/{id}``: a leaky bucket of 3500/min per seller.
 
 All windows run on the sandbox clock, so ``time_scale`` compresses them.
 """
@@ -30,6 +31,7 @@ class AllegroLimits(BaseModel):
     command_changes_per_minute: int = Field(default=9000, ge=1)
     command_changes_per_hour: int = Field(default=250_000, ge=1)
     patch_per_minute: int = Field(default=2500, ge=1)
+    offer_reads_per_minute: int = Field(default=3500, ge=1)
     patch_error_cost: int = Field(default=2, ge=1)
     max_offers_per_command: int = Field(default=1000, ge=1)
 
@@ -70,6 +72,7 @@ class SellerBudgets:
         self._minute = SlidingWindow(limits.command_changes_per_minute, 60, clock)
         self._hour = SlidingWindow(limits.command_changes_per_hour, 3600, clock)
         self._patch = LeakyBucket(limits.patch_per_minute, clock)
+        self._reads = LeakyBucket(limits.offer_reads_per_minute, clock)
 
     def spend_changes(self, seller_id: str, kind: str, changes: int) -> bool:
         """Spend ``changes`` offer changes of command ``kind``; False (nothing spent) if over."""
@@ -83,6 +86,10 @@ class SellerBudgets:
     def admit_patch(self, seller_id: str) -> RateDecision:
         """Pour one PATCH into the seller's bucket."""
         return self._patch.hit(seller_id)
+
+    def admit_read(self, seller_id: str) -> RateDecision:
+        """Pour one ``GET /sale/product-offers/{id}`` into the seller's read bucket."""
+        return self._reads.hit(seller_id)
 
     def penalise_patch(self, seller_id: str) -> None:
         """An erroneous PATCH fills the bucket faster: pour the extra cost."""

@@ -68,13 +68,17 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         body = bytearray()
+        size = [0]
         status: list[int] = []
         at = self.clock.now()
 
         async def recording_receive() -> Message:
             message = await receive()
-            if message["type"] == "http.request" and len(body) <= _JSON_LIMIT:
-                body.extend(message.get("body", b""))
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                size[0] += len(chunk)
+                if len(body) <= _JSON_LIMIT:
+                    body.extend(chunk)
             return message
 
         async def recording_send(message: Message) -> None:
@@ -85,18 +89,19 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, recording_receive, recording_send)
         finally:
-            self.log.add(_entry(scope, at, status[0] if status else None, bytes(body)))
+            entry = _entry(scope, at, status[0] if status else None, bytes(body), size[0])
+            self.log.add(entry)
 
 
-def _entry(scope: Scope, at: datetime, status: int | None, body: bytes) -> RequestEntry:
+def _entry(scope: Scope, at: datetime, status: int | None, body: bytes, size: int) -> RequestEntry:
     return RequestEntry(
         time=at,
         method=scope["method"],
         path=scope["path"],
         query=scope.get("query_string", b"").decode("latin-1"),
         status=status,
-        body_size=len(body),
-        body_json=_json_or_none(body),
+        body_size=size,
+        body_json=_json_or_none(body) if size == len(body) else None,
     )
 
 
