@@ -84,3 +84,29 @@ def test_two_connections_applying_the_same_movement_apply_it_once(engine: Engine
     assert sorted(results) == [0, 1]
     assert on_hand(engine, "A") == {"main": 6}
     assert _ledger_size(engine) == 2
+
+
+def test_concurrent_sales_both_count(engine: Engine) -> None:
+    seed(engine, ["A"])
+    _record(engine, movement("A", 10, key="count"))
+    keys = iter(["sale-1", "sale-2"])
+
+    def sell() -> None:
+        _record(engine, movement("A", -4, kind=ADJUST, key=next(keys)))
+
+    assert race(sell) == []
+    assert on_hand(engine, "A") == {"main": 2}
+
+
+def test_concurrent_sales_never_oversell(engine: Engine) -> None:
+    seed(engine, ["A"])
+    _record(engine, movement("A", 10, key="count"))
+    keys = iter(["sale-1", "sale-2"])
+
+    def sell() -> None:
+        _record(engine, movement("A", -6, kind=ADJUST, key=next(keys)))
+
+    errors = race(sell)
+    assert [type(e) for e in errors] == [InvalidValue]
+    assert on_hand(engine, "A") == {"main": 4}
+    assert _ledger_size(engine) == 2
