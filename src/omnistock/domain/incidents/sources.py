@@ -14,14 +14,29 @@ __all__ = [
 ]
 
 
-def from_verdict(verdict: GuardVerdict, channel: str) -> list[Occurrence]:
-    """A set hold → one critical occurrence; each held item and each sanity error → one each."""
+def from_verdict(verdict: GuardVerdict, channel: str, cause: str | None = None) -> list[Occurrence]:
+    """A set hold → one critical occurrence; each held item and each sanity error → one each.
+
+    With ``cause`` (e.g. the import id) the set hold is keyed by the cause, not the channel: one
+    bad import that holds the sets of several channel accounts is **one** critical incident
+    whose count is the number of channel accounts held.
+    """
     found: list[Occurrence] = []
     if verdict.set_held:
-        detail = f"{len(verdict.held)} changes held: {verdict.held[0].message}"
-        found.append(
-            _occ(IncidentKind.GUARD_HOLD, Severity.CRITICAL, channel, "change-set", detail)
-        )
+        detail = f"{channel}: {len(verdict.held)} changes held: {verdict.held[0].message}"
+        if cause:
+            found.append(
+                Occurrence(
+                    kind=IncidentKind.GUARD_HOLD,
+                    severity=Severity.CRITICAL,
+                    subject=f"change-set from {cause}",
+                    detail=detail,
+                )
+            )
+        else:
+            found.append(
+                _occ(IncidentKind.GUARD_HOLD, Severity.CRITICAL, channel, "change-set", detail)
+            )
     else:
         for held in verdict.held:
             found.append(

@@ -48,7 +48,11 @@ class HoldScope(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Hold:
-    """Held changes of one channel account, with the reason and the decision trail."""
+    """Held changes of one channel account, with the reason and the decision trail.
+
+    ``cause`` is what produced the changes (an import id, an order batch, a person), so the
+    holds one bad import made on several channel accounts can be listed and decided together.
+    """
 
     id: str
     channel: ChannelId
@@ -57,6 +61,7 @@ class Hold:
     message: str
     items: tuple[HeldChange, ...]
     created_at: datetime
+    cause: str = ""
     status: HoldStatus = HoldStatus.PENDING
     decided_by: str | None = None
     decided_at: datetime | None = None
@@ -68,7 +73,12 @@ class Hold:
 
 
 def holds_from_verdict(
-    verdict: GuardVerdict, *, ids: Sequence[str], channel: ChannelId, now: datetime
+    verdict: GuardVerdict,
+    *,
+    ids: Sequence[str],
+    channel: ChannelId,
+    now: datetime,
+    cause: str = "",
 ) -> list[Hold]:
     """One set hold (rule 1) or one hold per held item (rule 2); ``ids`` are used in order."""
     if verdict.set_held:
@@ -87,6 +97,7 @@ def holds_from_verdict(
             message=group[0].message,
             items=group,
             created_at=now,
+            cause=cause,
         )
         for hold_id, group in zip(ids, groups, strict=False)
         if group
