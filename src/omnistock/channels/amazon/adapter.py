@@ -97,7 +97,8 @@ class AmazonAdapter:
         self._caps = Capabilities(
             max_batch=config.max_batch,
             zero_means_end=False,
-            limits=ChannelLimits(requests_per_window=5, changes_per_window=50, window_s=1.0),
+            # patchListingsItem 5 requests/s; a feed carries up to 10 000 changes (5 per 5 min)
+            limits=ChannelLimits(requests_per_window=300, changes_per_window=20_000, window_s=60.0),
             async_results=True,
         )
 
