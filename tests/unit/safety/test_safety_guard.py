@@ -187,3 +187,26 @@ def test_drops_fully_explained_by_orders_are_never_held(active) -> None:
     assert not verdict.set_held
     assert verdict.held == ()
     assert len(verdict.send) == len(active)
+
+
+def test_thresholds_from_table() -> None:
+    from omnistock.domain.safety import thresholds_from_table
+
+    limits = thresholds_from_table(
+        {"mass_share": 0.5, "window_minutes": 30, "feed_max_age_hours": 2}
+    )
+    assert (limits.mass_share, limits.window, limits.feed_max_age) == (
+        0.5,
+        timedelta(minutes=30),
+        timedelta(hours=2),
+    )
+    for table, field in [
+        ({"mass_shar": 0.5}, "safety.mass_shar"),  # typo
+        ({"window_minutes": 0}, "safety.window_minutes"),
+        ({"item_min_units": "10"}, "safety.item_min_units"),
+        ({"mass_share": 2}, "safety.mass_share"),
+        ({"mass_share": "0.3"}, "safety.mass_share"),
+    ]:
+        with pytest.raises(InvalidValue) as info:
+            thresholds_from_table(table)
+        assert info.value.field == field

@@ -32,7 +32,7 @@ from omnistock.domain.safety.sources import (
     stale_skus,
     usual_sku_count,
 )
-from omnistock.domain.safety.thresholds import GuardThresholds
+from omnistock.domain.safety.thresholds import GuardThresholds, thresholds_from_table
 
 __all__ = [
     "ActiveListing",
@@ -60,5 +60,6 @@ __all__ = [
     "reread",
     "stale_skus",
     "suspicious_channel_read",
+    "thresholds_from_table",
     "usual_sku_count",
 ]

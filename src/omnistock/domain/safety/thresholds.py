@@ -6,12 +6,13 @@ every field is validated so a typo cannot switch the guard off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from omnistock.domain.errors import InvalidValue
 
-__all__ = ["GuardThresholds"]
+__all__ = ["GuardThresholds", "thresholds_from_table"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,7 +47,7 @@ class GuardThresholds:
     def __post_init__(self) -> None:
         for name in ("mass_share", "mass_drop_share", "item_drop_share", "feed_min_share"):
             value = getattr(self, name)
-            if not 0 < value <= 1:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
                 raise InvalidValue(f"must be above 0 and at most 1, got {value}", field=name)
         for name in ("mass_min_listings", "item_min_units", "absurd_factor", "absurd_floor"):
             value = getattr(self, name)
@@ -55,3 +56,29 @@ class GuardThresholds:
         for name in ("window", "feed_max_age"):
             if getattr(self, name) <= timedelta(0):
                 raise InvalidValue("must be a positive duration", field=name)
+
+
+_DURATIONS = {"window_minutes": ("window", 60), "feed_max_age_hours": ("feed_max_age", 3600)}
+
+
+def thresholds_from_table(table: Mapping[str, object]) -> GuardThresholds:
+    """Thresholds from a ``[safety]`` table; durations as ``window_minutes``/``feed_max_age_hours``.
+
+    Unknown keys and wrong types are ``InvalidValue`` naming ``safety.<key>``.
+    """
+    plain = {f.name for f in fields(GuardThresholds)} - {"window", "feed_max_age"}
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key in _DURATIONS:
+            name, seconds = _DURATIONS[key]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise InvalidValue("must be a positive number", field=f"safety.{key}")
+            values[name] = timedelta(seconds=value * seconds)
+        elif key in plain:
+            values[key] = value
+        else:
+            raise InvalidValue("unknown key", field=f"safety.{key}")
+    try:
+        return GuardThresholds(**values)  # type: ignore[arg-type]
+    except InvalidValue as exc:
+        raise InvalidValue(exc.message, field=f"safety.{exc.field}") from None
