@@ -16,10 +16,12 @@ from channel_harness import SECRET, Harness
 
 from omnistock.channels.allegro import (
     AllegroTokens,
+    DeviceCode,
     DeviceFlow,
     FileTokenStore,
     Reauthorise,
     TokenPair,
+    authorise,
 )
 from omnistock.channels.allegro.tokens import auth_http
 from omnistock.sandbox.allegro import create_app
@@ -227,3 +229,20 @@ def test_rejected_access_token_is_refreshed_once(allegro_channel: Harness) -> No
     assert adapter.read_quantities([offer]) == {offer: 2}
     assert adapter.tokens.refreshes == 1
     assert store.load().access_token != "revoked"
+
+
+def test_authorise_runs_the_whole_flow_for_the_cli(
+    allegro_channel: Harness, tmp_path: Path
+) -> None:
+    shown: list[DeviceCode] = []
+    store = FileTokenStore(tmp_path / "cli.json")
+    pair = authorise(
+        auth_url=allegro_channel.extra["url"],
+        client_id=SECRET,
+        client_secret=SECRET,
+        store=store,
+        show=shown.append,
+        sleep=allegro_channel.sandbox.clock.advance,
+    )
+    assert len(shown) == 1
+    assert store.load() == pair

@@ -1,7 +1,7 @@
 """Allegro: quantity commands, single-offer PATCH, device-flow OAuth with rotating tokens."""
 
 from omnistock.channels.allegro.adapter import AllegroAdapter, AllegroConfig
-from omnistock.channels.allegro.device import DeviceCode, DeviceFlow
+from omnistock.channels.allegro.device import DeviceCode, DeviceFlow, authorise
 from omnistock.channels.allegro.errors import Reauthorise
 from omnistock.channels.allegro.tokens import (
     AllegroTokens,
@@ -22,4 +22,5 @@ __all__ = [
     "Reauthorise",
     "TokenPair",
     "TokenStore",
+    "authorise",
 ]

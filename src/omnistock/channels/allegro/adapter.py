@@ -150,7 +150,7 @@ class AllegroAdapter:
 
     def close(self) -> None:
         self.api.http.close()
-        self.tokens._http.close()
+        self.tokens.close()
 
     # -- push / poll ------------------------------------------------------------------------
     def push(self, batch: PushBatch) -> PushReport:

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from omnistock.channels.allegro.errors import Reauthorise
+from omnistock.channels.allegro.errors import Reauthorise, parse_error
 from omnistock.channels.allegro.tokens import TokenPair, TokenStore
 from omnistock.channels.base import PermanentChannelError
 from omnistock.channels.http import ChannelHttp, error_details, json_body
 
-__all__ = ["DEVICE_GRANT", "DeviceCode", "DeviceFlow"]
+__all__ = ["DEVICE_GRANT", "DeviceCode", "DeviceFlow", "authorise"]
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 _WAIT = frozenset({"authorization_pending", "slow_down"})
@@ -100,3 +100,26 @@ class DeviceFlow:
             if pair is not None:
                 return pair
         raise Reauthorise("allegro: the device code expired", channel=self._http.channel)
+
+
+def authorise(
+    *,
+    auth_url: str,
+    client_id: str,
+    client_secret: str,
+    store: TokenStore,
+    show: Callable[[DeviceCode], None],
+    sleep: Callable[[float], None] = time.sleep,
+    channel: str = "allegro",
+) -> TokenPair:
+    """The whole flow for a CLI (``omnistock channel auth NAME``): show the code, wait, store."""
+    http = ChannelHttp(channel=channel, base_url=auth_url, parse_error=parse_error)
+    try:
+        flow = DeviceFlow(
+            http=http, client_id=client_id, client_secret=client_secret, store=store, sleep=sleep
+        )
+        code = flow.start()
+        show(code)
+        return flow.poll(code)
+    finally:
+        http.close()

@@ -151,6 +151,10 @@ class AllegroTokens:
         self._skew = skew
         self.refreshes = 0
 
+    def close(self) -> None:
+        """Close the OAuth server's connection pool."""
+        self._http.close()
+
     def access_token(self) -> str:
         """A token valid for at least ``skew``; refreshes under the store's lock if needed."""
         pair = self._loaded()
