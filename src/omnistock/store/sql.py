@@ -8,13 +8,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Select, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-__all__ = ["CHUNK", "chunks", "insert_ignore", "raw_rows", "upsert"]
+__all__ = ["CHUNK", "chunks", "dialect_insert", "insert_ignore", "raw_rows", "upsert"]
 
 CHUNK = 500
 T = TypeVar("T")
 
 
-def _insert(conn: Connection, table: Table) -> Any:
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """The dialect's ``INSERT`` (with ``on_conflict_do_nothing`` / ``on_conflict_do_update``)."""
     module = postgresql if conn.dialect.name == "postgresql" else sqlite
     return module.insert(table)
 
@@ -25,7 +26,7 @@ def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> boo
     Tells by ``RETURNING`` (psycopg does not report a row count for this statement).
     """
     first = next(iter(table.primary_key.columns))
-    stmt = _insert(conn, table).values(values).on_conflict_do_nothing().returning(first)
+    stmt = dialect_insert(conn, table).values(values).on_conflict_do_nothing().returning(first)
     return conn.execute(stmt).first() is not None
 
 
@@ -35,7 +36,7 @@ def upsert(
     """``INSERT … ON CONFLICT (keys) DO UPDATE`` of every non-key column given."""
     if not rows:
         return
-    stmt = _insert(conn, table)
+    stmt = dialect_insert(conn, table)
     changed = {name: stmt.excluded[name] for name in rows[0] if name not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed), list(rows))
 

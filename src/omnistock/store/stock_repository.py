@@ -21,7 +21,7 @@ from omnistock.domain.ids import Sku, WarehouseId
 from omnistock.domain.inventory import Reservation, StockLevel
 from omnistock.domain.ledger import Movement, MovementKind, apply_movement
 from omnistock.store.rows import level_from_row, reservation_from_row, to_utc
-from omnistock.store.sql import chunks, insert_ignore, raw_rows, upsert
+from omnistock.store.sql import chunks, dialect_insert, insert_ignore, raw_rows, upsert
 from omnistock.store.tables import (
     reservations,
     sku_pauses,
@@ -50,15 +50,44 @@ class SqlStockRepository:
 
         A movement without a key gets a fresh one: it is always applied. Rows are touched in
         (SKU, warehouse) order, keeping the given order per pair, so concurrent transactions
-        lock in the same order and cannot deadlock each other.
+        lock in the same order and cannot deadlock each other. A batch of stock counts with one
+        row per (SKU, warehouse) — an import — is written in bulk.
         """
+        keyed = [
+            m if m.idempotency_key else dataclasses.replace(m, idempotency_key=f"auto:{uuid4()}")
+            for m in sorted(movements, key=lambda m: (m.sku, m.warehouse))
+        ]
+        pairs = {(m.sku, m.warehouse) for m in keyed}
+        if len(pairs) == len(keyed) and all(m.kind is MovementKind.SET for m in keyed):
+            return self._record_counts(keyed, recorded_at)
         applied: list[Movement] = []
-        for movement in sorted(movements, key=lambda m: (m.sku, m.warehouse)):
-            if movement.idempotency_key is None:
-                movement = dataclasses.replace(movement, idempotency_key=f"auto:{uuid4()}")
+        for movement in keyed:
             if insert_ignore(self._conn, stock_movements, _movement_row(movement, recorded_at)):
                 self._apply(movement, recorded_at)
                 applied.append(movement)
+        return applied
+
+    def _record_counts(self, counts: list[Movement], at: datetime) -> list[Movement]:
+        """Stock counts in three bulk statements: ledger rows not seen before, then levels."""
+        if not counts:
+            return []
+        rows = [_movement_row(m, at) | {"on_hand_after": m.quantity} for m in counts]
+        stmt = dialect_insert(self._conn, stock_movements).on_conflict_do_nothing()
+        result = self._conn.execute(stmt.returning(stock_movements.c.idempotency_key), rows)
+        inserted = set(result.scalars())
+        applied = [m for m in counts if m.idempotency_key in inserted]
+        stamp = to_utc(at)
+        levels = [
+            {
+                "sku": m.sku,
+                "warehouse": m.warehouse,
+                "on_hand": m.quantity,
+                "observed_at": to_utc(m.observed_at),
+                "updated_at": stamp,
+            }
+            for m in applied
+        ]
+        upsert(self._conn, stock_levels, levels, keys=["sku", "warehouse"])
         return applied
 
     def _apply(self, movement: Movement, at: datetime) -> None:

@@ -110,3 +110,20 @@ def test_concurrent_sales_never_oversell(engine: Engine) -> None:
     assert [type(e) for e in errors] == [InvalidValue]
     assert on_hand(engine, "A") == {"main": 4}
     assert _ledger_size(engine) == 2
+
+
+def test_a_batch_of_counts_applies_only_keys_not_seen(engine: Engine) -> None:
+    seed(engine, ["A", "B", "C"])
+    assert _record(engine, movement("B", 5, key="f1:B")) == 1
+    batch = [movement("A", 1, key="f2:A"), movement("B", 9, key="f1:B"), movement("C", 3)]
+    with SqlUnitOfWork(engine) as uow:
+        applied = uow.stock.record(batch, recorded_at=T0)
+        uow.commit()
+    assert sorted(m.sku for m in applied) == ["A", "C"]
+    assert {s: on_hand(engine, s) for s in "ABC"} == {
+        "A": {"main": 1},
+        "B": {"main": 5},
+        "C": {"main": 3},
+    }
+    with SqlUnitOfWork(engine) as uow:
+        assert [m["on_hand_after"] for m in uow.stock.movements(Sku("C"))] == [3]
