@@ -202,3 +202,19 @@ def test_wrong_accept_header_is_refused_by_the_sandbox(allegro_channel: Harness)
     )
     assert plain.status_code == 406
     assert adapter.read_quantities([]) == {}
+
+
+def test_duplicated_events_keep_the_cursor_on_the_highest_id(allegro_channel: Harness) -> None:
+    offer = allegro_channel.seed({"a": 9})["a"]
+    assert allegro_channel.admin is not None
+    for _ in range(2):
+        allegro_channel.admin.post(
+            "/_sandbox/orders", json={"lines": [{"offer_id": offer, "quantity": 1}]}
+        )
+    allegro_channel.faults(duplicate_event_rate=1.0, reorder_events=True)
+    page = allegro_channel.adapter.poll_orders(None)
+    forms = [o.order_id for o in page.orders]
+    assert len(set(forms)) == 2
+    assert len(forms) > len(set(forms))  # duplicates reach the importer, which dedupes
+    stats = allegro_channel.adapter.api.json("GET", "/order/event-stats")  # type: ignore[attr-defined]
+    assert page.cursor == stats["latestEvent"]["id"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from channel_harness import Harness, batch, settle
 
+from omnistock.channels.amazon import AmazonAdapter
 from omnistock.channels.amazon import orders as amazon_orders
 from omnistock.channels.base import (
     ItemStatus,
@@ -125,3 +127,18 @@ def test_search_orders_pages_then_moves_the_bound(
     amazon_channel.advance(1)
     third: Any = amazon_channel.adapter.poll_orders(second.cursor)
     assert (cancelled, "CANCELLED") in {(o.order_id, o.status) for o in third.orders}
+
+
+def test_fatal_feed_fails_every_item(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(6)}).values())
+    config = replace(amazon_channel.extra["config"], seller_id="A-SOMEONE-ELSE")
+    adapter = AmazonAdapter(config, clock=amazon_channel.sandbox.clock.now)
+    pushed = batch("amazon", dict.fromkeys(skus, 3))
+    first = adapter.push(pushed)
+    final = validate_report(pushed, settle(replace_adapter(amazon_channel, adapter), pushed, first))
+    adapter.close()
+    assert {(r.status, r.code) for r in final.results} == {(ItemStatus.PERMANENT, "4002007")}
+
+
+def replace_adapter(harness: Harness, adapter: AmazonAdapter) -> Harness:
+    return replace(harness, adapter=adapter)

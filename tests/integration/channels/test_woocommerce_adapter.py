@@ -102,6 +102,9 @@ def test_5xx_and_timeouts_are_transient(woo_channel: Harness) -> None:
     with pytest.raises(TransientChannelError, match="ReadTimeout"):
         impatient.push(batch("woocommerce", {offer: 2}))
     impatient.close()
+    woo_channel.faults(drop_rate=1.0)
+    with pytest.raises(TransientChannelError, match="no response"):
+        woo_channel.adapter.push(batch("woocommerce", {offer: 2}))
 
 
 def test_unparseable_body_is_malformed(woo_channel: Harness) -> None:
