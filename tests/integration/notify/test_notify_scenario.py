@@ -153,3 +153,32 @@ def test_channel_claiming_every_offer_is_zero_is_a_critical_incident() -> None:
     incidents: dict[str, Incident] = record_many({}, [suspicious_read("shop", len(read))], NOW)
     (incident,) = incidents.values()
     assert (incident.severity, incident.state) == (Severity.CRITICAL, IncidentState.OPEN)
+
+
+def test_thousand_identical_failures_one_sms_in_the_sandbox(transports) -> None:
+    from omnistock.domain.incidents import IncidentKind, NotificationKind, Occurrence, SentRecord
+
+    notifier, inbox, admin = transports
+    occ = Occurrence(
+        kind=IncidentKind.DEAD_ITEM, severity=Severity.CRITICAL, subject="batch", channel="shop"
+    )
+    policy = NotificationPolicy(enabled=frozenset({Via.SMS, Via.EMAIL}))
+    current: dict[str, Incident] = {}
+    log: list[SentRecord] = []
+    kinds: list[NotificationKind] = []
+    for i in range(1000):
+        now = NOW + timedelta(seconds=4 * i)  # 1000 failures over about 67 minutes
+        current.update(record_many(current, [occ], now))
+        for rec in notifier.deliver_all(
+            plan_notifications(list(current.values()), log, now, policy), now
+        ):
+            log += rec.sent_records()
+            kinds.append(rec.notification.kind)
+    (incident,) = current.values()
+    assert incident.count == 1000
+    assert len(admin.get("/_sandbox/messages").json()) == 1  # one SMS
+    assert sorted(kinds) == sorted(
+        [NotificationKind.ALERT, NotificationKind.ALERT, NotificationKind.REPEATED]
+    )  # SMS + e-mail alert, then one "still happening" digest e-mail after an hour
+    assert len(inbox.messages) == 2
+    assert "Occurrences: " in inbox.messages[1].content.decode()

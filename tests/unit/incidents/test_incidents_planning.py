@@ -6,6 +6,8 @@ import dataclasses
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omnistock.domain.incidents import (
     Incident,
@@ -189,3 +191,35 @@ def test_email_body_names_the_incident_and_how_to_acknowledge() -> None:
     assert "Occurrences: 7" in mail.text
     assert "omnistock incidents ack" in mail.text
     assert mail.key.endswith("/email/alert")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrivals=st.lists(
+        st.tuples(st.integers(0, 180), st.sampled_from(list(Severity))), min_size=1, max_size=40
+    ),
+    cap=st.integers(1, 6),
+)
+def test_never_more_sms_than_the_cap_in_any_rolling_hour(arrivals, cap) -> None:
+    policy = NotificationPolicy(sms_per_hour=cap)
+    incidents: dict[str, Incident] = {}
+    log: list[SentRecord] = []
+    sms_times: list[datetime] = []
+    for minute in range(0, 181, 1):
+        now = T0 + timedelta(minutes=minute)
+        for i, (at, severity) in enumerate(arrivals):
+            if at == minute:
+                inc = incident(severity, f"s{i}", at=now)
+                incidents[inc.key] = inc
+        plan = plan_notifications(list(incidents.values()), log, now, policy)
+        log += sent(plan, now)
+        sms_times += [now for n in plan if n.via is Via.SMS]
+    for start in sms_times:
+        window = [t for t in sms_times if start <= t < start + timedelta(hours=1)]
+        assert len(window) <= cap
+    # every critical incident was eventually announced by SMS (alone or in a digest)
+    covered = {r.incident_id for r in log if r.via is Via.SMS}
+    late = T0 + timedelta(minutes=120)
+    for inc in incidents.values():
+        if inc.severity is Severity.CRITICAL and inc.first_seen <= late:
+            assert inc.id in covered
