@@ -81,11 +81,14 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool =
 def _require_head(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current != head:
-        state = "has no omnistock schema" if current is None else f"is at revision {current}"
-        raise NotInitialised(
-            f"the database {state}, this omnistock needs {head}; run `omnistock init`",
-            field="database.url",
-        )
+        if current is None:
+            message = "the database has no omnistock schema; run `omnistock init`"
+        else:
+            message = (
+                f"the database is at revision {current}, this omnistock needs {head}; "
+                "run `omnistock migrate`"
+            )
+        raise NotInitialised(message, field="database.url")
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -46,11 +46,17 @@ def product_add(
     ctx: typer.Context,
     sku: Annotated[str, typer.Argument(help="Your product code.")],
     name: Annotated[str, typer.Argument(help="Product name.")],
-    ean: Annotated[str | None, typer.Option(help="GTIN/EAN (check digit verified).")] = None,
-    vat: Annotated[str, typer.Option(help="VAT rate: 23, 8, 5, 0, zw, np…")] = "23",
-    price: Annotated[str, typer.Option(help="Gross price in PLN, e.g. 49.90.")] = "0.00",
-    unit: Annotated[str, typer.Option(help="Unit of measure.")] = "szt.",
-    group: Annotated[str | None, typer.Option(help="Product group (for group policies).")] = None,
+    ean: Annotated[
+        str | None, typer.Option(metavar="EAN", help="GTIN/EAN (check digit verified).")
+    ] = None,
+    vat: Annotated[str, typer.Option(metavar="RATE", help="VAT rate: 23, 8, 5, 0, zw, np…")] = "23",
+    price: Annotated[
+        str, typer.Option(metavar="PLN", help="Gross price in PLN, e.g. 49.90.")
+    ] = "0.00",
+    unit: Annotated[str, typer.Option(metavar="UNIT", help="Unit of measure.")] = "szt.",
+    group: Annotated[
+        str | None, typer.Option(metavar="GROUP", help="Product group (for group policies).")
+    ] = None,
 ) -> None:
     """Add one product."""
     product = Product(
@@ -139,7 +145,9 @@ def listing_link(
 @listing_app.command("list")
 def listing_list(
     ctx: typer.Context,
-    channel: Annotated[str | None, typer.Option(help="Only this channel account.")] = None,
+    channel: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Only this channel account.")
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """List listings with their desired and last pushed quantities."""

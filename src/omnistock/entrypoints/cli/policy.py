@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku
-from omnistock.domain.policy import Policy, PolicyScope, Strategy
+from omnistock.domain.policy import Policy, PolicyScope, Strategy, VelocityLimits
 from omnistock.entrypoints.cli import render, values
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.entrypoints.cli.explain_view import explanation_view
@@ -41,8 +42,12 @@ def scope_of(sku: str | None, group: str | None) -> tuple[PolicyScope, str]:
 def policy_set(
     ctx: typer.Context,
     strategy: Annotated[Strategy, typer.Option(help="How sellable stock is shared.")],
-    sku: Annotated[str | None, typer.Option(help="Policy for this SKU only.")] = None,
-    group: Annotated[str | None, typer.Option(help="Policy for this product group.")] = None,
+    sku: Annotated[
+        str | None, typer.Option(metavar="SKU", help="Policy for this SKU only.")
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option(metavar="GROUP", help="Policy for this product group.")
+    ] = None,
     share: Annotated[
         list[str] | None,
         typer.Option(metavar="CHANNEL=PCT", help="Percentage of a channel (repeat per channel)."),
@@ -56,8 +61,20 @@ def policy_set(
         list[str] | None,
         typer.Option(metavar="CHANNEL=N", help="Never list more than N on a channel (repeat)."),
     ] = None,
+    floor: Annotated[str, typer.Option(metavar="PCT", help="velocity: least share.")] = "5",
+    ceiling: Annotated[str, typer.Option(metavar="PCT", help="velocity: largest share.")] = "80",
+    max_step: Annotated[
+        str, typer.Option(metavar="PCT", help="velocity: largest change per rebalance.")
+    ] = "10",
+    half_life: Annotated[
+        str, typer.Option(metavar="DAYS", help="velocity: half-life of past sales.")
+    ] = "7",
 ) -> None:
-    """Set the policy for everything (no scope), one product group or one SKU."""
+    """Set the policy for everything (no scope), one product group or one SKU.
+
+    Percentages are of the sellable units (available − buffer). The velocity options apply to
+    the velocity strategy only.
+    """
     scope, key = scope_of(sku, group)
     policy = Policy(
         strategy=strategy,
@@ -66,6 +83,12 @@ def policy_set(
         buffer=values.integer(buffer, field="buffer"),
         resume_margin=values.integer(resume_margin, field="resume_margin"),
         max_listed=values.caps(max_listed or []),
+        velocity=VelocityLimits(
+            floor=values.percent(floor, field="floor"),
+            ceiling=values.percent(ceiling, field="ceiling"),
+            max_step=values.percent(max_step, field="max_step"),
+            half_life_days=values.decimal(half_life, field="half_life_days"),
+        ),
     )
     with open_app(ctx) as app:
         policies.set_policy(app.uow(), scope, key, policy, now=app.clock.now())
@@ -85,7 +108,8 @@ def policy_list(ctx: typer.Context, json: JsonFlag = False) -> None:
 
 
 def policy_table(rules: object) -> object:
-    columns = ("scope", "key", "strategy", "shares", "reserve", "buffer", "resume", "max listed")
+    columns = ["scope", "key", "strategy", "shares %", "#reserve %", "#buffer", "#resume"]
+    columns += ["max listed", "velocity"]
     rows = []
     for rule in rules if isinstance(rules, list) else []:
         p = rule.get("policy", {})
@@ -99,9 +123,24 @@ def policy_table(rules: object) -> object:
                 p.get("buffer"),
                 p.get("resume_margin"),
                 _pairs(p.get("max_listed")),
+                _velocity(p) if p.get("strategy") == "velocity" else "",
             )
         )
     return render.table("Policies", columns, rows)
+
+
+def _velocity(policy: dict[str, object]) -> str:
+    limits = policy.get("velocity")
+    if not isinstance(limits, dict):
+        return ""
+    pct = {
+        k: f"{(Decimal(str(limits.get(k, 0))) * 100).normalize():f}"
+        for k in ("floor", "ceiling", "max_step")
+    }
+    return (
+        f"floor {pct['floor']} %, ceiling {pct['ceiling']} %, "
+        f"step {pct['max_step']} %, half-life {limits.get('half_life_days')} d"
+    )
 
 
 def _pairs(mapping: object) -> str:

@@ -37,7 +37,7 @@ def err() -> Console:
 
 def _default(value: object) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, Enum):
         return value.value
     if hasattr(value, "isoformat"):
@@ -46,7 +46,7 @@ def _default(value: object) -> Any:
 
 
 def to_json(data: object) -> str:
-    """Deterministic, UTF-8 friendly JSON (Decimals as numbers when whole, else strings)."""
+    """UTF-8 JSON; Decimals become numbers (callers pass money as strings to keep its digits)."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
@@ -73,11 +73,11 @@ def show(renderable: object) -> None:
 
 def note(text: str) -> None:
     """A human message on stdout (summaries, confirmations)."""
-    out().print(text, markup=False, highlight=False)
+    out().print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def error(text: str) -> None:
-    err().print(f"error: {text}", style="red", markup=False, highlight=False)
+    err().print(f"error: {text}", style="red", markup=False, highlight=False, soft_wrap=True)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from omnistock.bootstrap import bootstrap
 from omnistock.config import ENV_CONFIG, Settings
 from omnistock.domain.errors import Conflict
 from omnistock.entrypoints.cli import render
-from omnistock.entrypoints.cli.context import DEFAULT_CONFIG, config_path, options
+from omnistock.entrypoints.cli.context import DEFAULT_CONFIG, config_path, open_app, options
 
 TEMPLATE = """\
 # omnistock configuration — written by `omnistock init`.
@@ -37,6 +37,7 @@ url = {url}
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
+    app.command("migrate")(migrate)
 
 
 def _toml_string(text: str) -> str:
@@ -52,7 +53,11 @@ def init(
     """Write omnistock.toml and create or migrate the database."""
     target = config_path(ctx) or DEFAULT_CONFIG
     if target.exists() and not force:
-        raise Conflict(f"{target} already exists; use --force to overwrite it", field="config")
+        raise Conflict(
+            f"{target} already exists; use --force to overwrite it "
+            "(`omnistock migrate` only upgrades the database)",
+            field="config",
+        )
     environ = {k: v for k, v in os.environ.items() if k != ENV_CONFIG}  # the file is being made
     settings = Settings.from_env(environ, db_url=options(ctx).db)
     with bootstrap(settings, migrate=True):
@@ -60,6 +65,12 @@ def init(
     write_config(target, settings.db_url)
     render.note(f"wrote {target}")
     render.note(f"database ready: {settings.db_url}")
+
+
+def migrate(ctx: typer.Context) -> None:
+    """Create or upgrade the database schema to this version (the config file is untouched)."""
+    with open_app(ctx, migrate=True) as app:
+        render.note(f"database ready: {app.settings.db_url}")
 
 
 def write_config(target: Path, db_url: str) -> None:

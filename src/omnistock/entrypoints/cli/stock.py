@@ -16,9 +16,13 @@ ACTOR = "cli"
 NUMBERS = {"ignore_unknown_options": True}
 """Lets ``stock adjust SKU -3`` read ``-3`` as a number, not as an option."""
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Warehouse = Annotated[str, typer.Option("--warehouse", "-w", help="Warehouse name.")]
-Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the ledger).")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+Warehouse = Annotated[
+    str, typer.Option("--warehouse", "-w", metavar="NAME", help="Warehouse name.")
+]
+Reason = Annotated[
+    str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the ledger).")
+]
 warehouse_app = typer.Typer(help="Warehouses.", no_args_is_help=True)
 stock_app = typer.Typer(help="Stock on hand: set, adjust, import, show.", no_args_is_help=True)
 
@@ -100,12 +104,14 @@ def stock_import(
             app.uow(), text, source=f"file:{file.name}", actor=ACTOR, now=app.clock.now()
         )
         bar.update(bar.task_ids[0], completed=values.data_rows(text))
-    data = values.plain(summary)
     if json:
-        render.emit_json(data)
+        render.emit_json(values.plain(summary))
         return
-    details = ", ".join(f"{k} {v}" for k, v in data.items()) if isinstance(data, dict) else data
-    render.note(f"imported stock from {file.name}: {details}")
+    render.note(
+        f"imported {file.name}: {summary.rows} rows, {summary.applied} applied, "
+        f"{summary.already_applied} already applied before, "
+        f"{summary.listings_changed} listings recomputed"
+    )
 
 
 @stock_app.command("show")

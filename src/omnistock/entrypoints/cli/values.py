@@ -23,6 +23,11 @@ def decimal(text: str, *, field: str) -> Decimal:
     return value
 
 
+def percent(text: str, *, field: str) -> Decimal:
+    """A percentage (``12.5`` or ``12.5%``) as a fraction of 1 (``0.125``)."""
+    return decimal(text.strip().removesuffix("%"), field=field) / 100
+
+
 def integer(text: str, *, field: str) -> int:
     try:
         return int(text.strip())
