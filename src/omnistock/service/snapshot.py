@@ -37,7 +37,8 @@ def containing_bundles(skus: Iterable[Sku], bundles: Mapping[Sku, Bundle]) -> se
     for kit in bundles.values():
         for part in kit.components:
             parents.setdefault(part.sku, set()).add(kit.sku)
-    result, todo = set(skus), list(skus)
+    result = set(skus)
+    todo = list(result)
     while todo:
         for parent in parents.get(todo.pop(), ()):
             if parent not in result:
