@@ -5,6 +5,7 @@ Synchronous, like the rest of the worker's I/O. Senders never raise: every outco
 """
 
 from omnistock.notify.config import ENV_SECRETS, NotifyConfig, build_senders
+from omnistock.notify.cycle import CycleResult, notify_once, probe_notification
 from omnistock.notify.memory import InMemorySender
 from omnistock.notify.notifier import DeliveryRecord, Notifier, SendRetry
 from omnistock.notify.result import DeliveryResult, DeliveryStatus, Sender
@@ -21,6 +22,7 @@ from omnistock.notify.webhook import (
 __all__ = [
     "ENV_SECRETS",
     "SIGNATURE_HEADER",
+    "CycleResult",
     "DeliveryRecord",
     "DeliveryResult",
     "DeliveryStatus",
@@ -39,6 +41,8 @@ __all__ = [
     "build_message",
     "build_senders",
     "classify_smsapi",
+    "notify_once",
+    "probe_notification",
     "sign",
     "verify_signature",
 ]

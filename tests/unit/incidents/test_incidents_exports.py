@@ -24,6 +24,7 @@ MODULES = [
     "omnistock.domain.incidents.texts",
     "omnistock.notify",
     "omnistock.notify.config",
+    "omnistock.notify.cycle",
     "omnistock.notify.memory",
     "omnistock.notify.notifier",
     "omnistock.notify.result",
