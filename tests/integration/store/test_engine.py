@@ -34,3 +34,19 @@ def test_listing_of_unknown_product_is_refused(engine: Engine) -> None:
     row = {"channel": "nope", "sku": "NOPE", "offer_id": "1"}
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(insert(listings).values(row))
+
+
+def test_in_memory_database_migrates_and_keeps_data_between_units_of_work() -> None:
+    from omnistock.domain.ids import Sku
+    from omnistock.domain.product import Product
+    from omnistock.store.migrate import upgrade_to_head
+    from omnistock.store.unit_of_work import SqlUnitOfWork
+
+    engine = make_engine("sqlite://")
+    upgrade_to_head(engine)
+    with SqlUnitOfWork(engine) as uow:
+        uow.products.add(Product(sku=Sku("A"), name="A"))
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        assert [p.sku for p in uow.products.list()] == ["A"]
+    engine.dispose()
