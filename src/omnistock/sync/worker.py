@@ -23,7 +23,7 @@ from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.dispatcher import ChannelRun, Dispatcher, SyncConfig
 from omnistock.sync.reconciler import ReconcileReport, reconcile
 
-__all__ = ["Clock", "Worker", "default_holder"]
+__all__ = ["Clock", "LoopSettings", "Worker", "default_holder"]
 
 log = logging.getLogger(__name__)
 

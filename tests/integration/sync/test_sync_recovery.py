@@ -107,3 +107,29 @@ def test_status_reports_per_channel_counts(
     budget = status["budget_left"]
     assert isinstance(budget, dict)
     assert budget["changes"] < 4500
+
+
+def test_worker_loop_runs_until_stopped_and_reconciles(
+    db: Db, make_worker: MakeWorker, clock: FixedClock
+) -> None:
+    import threading
+    import time
+
+    from omnistock.sync.worker import LoopSettings
+
+    db.add({"a": (4, 9)})
+    worker, fake = make_worker()
+    fake.set_quantity("a", 9)
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=worker.run, args=(stop, LoopSettings(interval_s=0.01, reconcile_every_s=0))
+    )
+    loop.start()
+    deadline = time.monotonic() + 30
+    while fake.reads == 0 or db.get("a") != (4, 4):
+        assert time.monotonic() < deadline, "worker loop did not converge"
+        stop.wait(0.01)
+    stop.set()
+    loop.join(timeout=30)
+    assert not loop.is_alive()
+    assert fake.quantity("a") == 4
