@@ -21,32 +21,28 @@ def from_verdict(verdict: GuardVerdict, channel: str, cause: str | None = None) 
     bad import that holds the sets of several channel accounts is **one** critical incident
     whose count is the number of channel accounts held.
     """
-    found: list[Occurrence] = []
-    if verdict.set_held:
-        detail = f"{channel}: {len(verdict.held)} changes held: {verdict.held[0].message}"
-        if cause:
-            found.append(
-                Occurrence(
-                    kind=IncidentKind.GUARD_HOLD,
-                    severity=Severity.CRITICAL,
-                    subject=f"change-set from {cause}",
-                    detail=detail,
-                )
-            )
-        else:
-            found.append(
-                _occ(IncidentKind.GUARD_HOLD, Severity.CRITICAL, channel, "change-set", detail)
-            )
-    else:
-        for held in verdict.held:
-            found.append(
-                _occ(IncidentKind.HELD_ITEM, Severity.WARNING, channel, "large drops", held.message)
-            )
-    for error in verdict.errors:
-        found.append(
-            _occ(IncidentKind.SANITY_ERROR, Severity.ERROR, channel, error.problem, error.message)
-        )
+    found = [_set_hold(verdict, channel, cause)] if verdict.set_held else []
+    found += [
+        _occ(IncidentKind.HELD_ITEM, Severity.WARNING, channel, "large drops", held.message)
+        for held in verdict.held
+        if not verdict.set_held
+    ]
+    found += [
+        _occ(IncidentKind.SANITY_ERROR, Severity.ERROR, channel, error.problem, error.message)
+        for error in verdict.errors
+    ]
     return found
+
+
+def _set_hold(verdict: GuardVerdict, channel: str, cause: str | None) -> Occurrence:
+    detail = f"{channel}: {len(verdict.held)} changes held: {verdict.held[0].message}"
+    return Occurrence(
+        kind=IncidentKind.GUARD_HOLD,
+        severity=Severity.CRITICAL,
+        subject=f"change-set from {cause}" if cause else "change-set",
+        channel=None if cause else channel,
+        detail=detail,
+    )
 
 
 def from_feed_check(check: FeedCheck, source: str) -> Occurrence | None:

@@ -103,28 +103,18 @@ def guard_change_set(
     baseline = {listing.offer_id: listing.quantity for listing in current}
     sane, errors = _sanity(proposed, baseline, limits)
     active = _active_count(baseline, proposed)
-    suspicious = [c for c in sane if _mass_suspect(c, baseline, explained, limits)]
-    if len(suspicious) >= limits.mass_min_listings and len(suspicious) > limits.mass_share * active:
-        message = f"{len(suspicious)} of {active} active listings would drop without orders"
+    suspicious = sum(1 for c in sane if _mass_suspect(c, baseline, explained, limits))
+    mass = suspicious >= limits.mass_min_listings and suspicious > limits.mass_share * active
+    if mass:
+        message = f"{suspicious} of {active} active listings would drop without orders"
+        send: tuple[ProposedChange, ...] = ()
         held = tuple(
             HeldChange(change=c, reason=HoldReason.MASS_CHANGE, message=message) for c in sane
         )
-        return GuardVerdict(
-            send=(),
-            held=held,
-            errors=errors,
-            set_held=True,
-            active=active,
-            suspicious=len(suspicious),
-        )
-    send, held_items = _judge_items(sane, baseline, explained, limits)
+    else:
+        send, held = _judge_items(sane, baseline, explained, limits)
     return GuardVerdict(
-        send=send,
-        held=held_items,
-        errors=errors,
-        set_held=False,
-        active=active,
-        suspicious=len(suspicious),
+        send=send, held=held, errors=errors, set_held=mass, active=active, suspicious=suspicious
     )
 
 
