@@ -35,6 +35,7 @@ from omnistock.channels.base import (
     ChannelLimits,
     ItemResult,
     ItemStatus,
+    MalformedResponse,
     OrderPage,
     PermanentChannelError,
     PushBatch,
@@ -175,7 +176,9 @@ class AllegroAdapter:
         with self._lock:
             running = self._running.get(batch_id)
         if running is None:
-            raise BatchNotFound(f"{self.config.name}: unknown batch {batch_id}")
+            raise BatchNotFound(
+                f"{self.config.name}: unknown batch {batch_id}", channel=self.config.name
+            )
         done = self._poll_operations(running) & self._poll_commands(running)
         if done and running.activate and not running.activate_sent:
             done = self._send_activate(running)
@@ -245,7 +248,7 @@ class AllegroAdapter:
         body = self.api.json("GET", url, params={"limit": 1000, "offset": 0})
         tasks = body.get("tasks") if isinstance(body, dict) else None
         if not isinstance(tasks, list):
-            raise PermanentChannelError(
+            raise MalformedResponse(
                 f"{self.config.name}: task report without tasks for command {command.id}",
                 channel=self.config.name,
             )

@@ -202,7 +202,9 @@ class AmazonAdapter:
                 f"{self.config.name}: unreadable processing report", channel=self.config.name
             ) from exc
         if not isinstance(report, dict):
-            raise MalformedResponse(f"{self.config.name}: report is not an object")
+            raise MalformedResponse(
+                f"{self.config.name}: report is not an object", channel=self.config.name
+            )
         return report
 
     # -- reads ------------------------------------------------------------------------------
@@ -228,7 +230,9 @@ class AmazonAdapter:
 
 def _submission(offer_id: str, answer: Any) -> ItemResult:
     if not isinstance(answer, dict) or "status" not in answer:
-        raise MalformedResponse(f"amazon: patch answer for {offer_id} without status")
+        raise MalformedResponse(
+            f"amazon: patch answer for {offer_id} without status", channel="amazon"
+        )
     if answer["status"] in ("ACCEPTED", "VALID"):
         return ItemResult(offer_id=offer_id, status=ItemStatus.OK)
     issues = [i for i in answer.get("issues", []) if isinstance(i, dict)]

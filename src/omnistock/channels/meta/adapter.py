@@ -140,7 +140,9 @@ class MetaAdapter:
         answer = self.http.json("POST", self._url("items_batch"), json=body)
         handles = answer.get("handles") if isinstance(answer, dict) else None
         if not isinstance(handles, list) or len(handles) != 1:
-            raise MalformedResponse(f"{self.config.name}: items_batch without one handle")
+            raise MalformedResponse(
+                f"{self.config.name}: items_batch without one handle", channel=self.config.name
+            )
         with self._lock:
             self._handles[batch.id] = _Handle(batch, str(handles[0]))
         return PushReport(batch_id=batch.id, pending=True, command_id=str(handles[0]))
@@ -156,7 +158,9 @@ class MetaAdapter:
         body = self.http.json("GET", self._url("check_batch_request_status"), params=params)
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list) or not data or not isinstance(data[0], dict):
-            raise MalformedResponse(f"{self.config.name}: batch status without data")
+            raise MalformedResponse(
+                f"{self.config.name}: batch status without data", channel=self.config.name
+            )
         if data[0].get("status") != "finished":
             return PushReport(batch_id=batch_id, pending=True, command_id=running.handle)
         with self._lock:

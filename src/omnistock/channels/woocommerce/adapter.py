@@ -75,7 +75,9 @@ def split_offer_id(offer_id: str) -> tuple[int, int] | None:
 
 def _item_result(offer_id: str, answer: Any) -> ItemResult:
     if not isinstance(answer, dict):
-        raise MalformedResponse(f"woocommerce: batch answer for {offer_id} is not an object")
+        raise MalformedResponse(
+            f"woocommerce: batch answer for {offer_id} is not an object", channel="woocommerce"
+        )
     error = answer.get("error")
     if not isinstance(error, dict):
         return ItemResult(offer_id=offer_id, status=ItemStatus.OK)
@@ -193,7 +195,9 @@ class WooAdapter:
                 raise
             body = json_body(response, self.config.name)
             if not isinstance(body, list):
-                raise MalformedResponse(f"{self.config.name}: {url} is not a list")
+                raise MalformedResponse(
+                    f"{self.config.name}: {url} is not a list", channel=self.config.name
+                )
             out.extend(e for e in body if isinstance(e, dict))
             if page >= int(response.headers.get("x-wp-totalpages", "1") or 1):
                 return out
