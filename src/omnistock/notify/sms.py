@@ -9,6 +9,7 @@ reported in :attr:`DeliveryResult.rejected`.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,13 @@ import httpx
 from omnistock.domain.incidents import Notification, Via
 from omnistock.notify.result import DeliveryResult, DeliveryStatus
 
-__all__ = ["RETRYABLE_CODES", "SmsapiSender", "SmsapiSettings", "classify_smsapi"]
+__all__ = [
+    "RETRYABLE_CODES",
+    "SmsapiSender",
+    "SmsapiSettings",
+    "classify_smsapi",
+    "request_id",
+]
 
 RETRYABLE_CODES = frozenset({200, 201, 202})
 DEFAULT_URL = "https://api.smsapi.pl"
@@ -55,7 +62,7 @@ class SmsapiSender:
                 data=self._form(notification.text),
                 headers={
                     "Authorization": f"Bearer {self.settings.token}",
-                    "X-Request-Id": notification.key[:128],
+                    "X-Request-Id": request_id(notification.key),
                 },
             )
         except httpx.HTTPError as exc:
@@ -74,6 +81,11 @@ class SmsapiSender:
         if self.settings.test:
             form["test"] = "1"
         return form
+
+
+def request_id(key: str) -> str:
+    """A header-safe id derived from a notification key (keys may hold Polish letters)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"omnistock:{key}"))
 
 
 def classify_smsapi(status: int, body: str) -> DeliveryResult:

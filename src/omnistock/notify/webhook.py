@@ -16,6 +16,7 @@ import httpx
 
 from omnistock.domain.incidents import Notification, Via
 from omnistock.notify.result import DeliveryResult, DeliveryStatus
+from omnistock.notify.sms import request_id
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -75,7 +76,7 @@ class WebhookSender:
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             SIGNATURE_HEADER: sign(body, self.settings.secret),
-            "X-Omnistock-Delivery": notification.key[:200],
+            "X-Omnistock-Delivery": request_id(notification.key),
         }
         try:
             response = self._client.post(self.settings.url, content=body, headers=headers)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 import pytest
 from notify_support import make_notification
 
 from omnistock.domain.incidents import Via
 from omnistock.notify import DeliveryStatus, SmsapiSender, SmsapiSettings, classify_smsapi
+from omnistock.notify.sms import request_id
 from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.common.faults import FaultConfig
 from omnistock.sandbox.smsapi.app import create_app
@@ -46,7 +49,17 @@ def test_sms_arrives_in_the_sandbox(smsapi) -> None:
     messages = admin.get("/_sandbox/messages").json()
     assert {m["number"] for m in messages} == {"48600100200", "48700100200"}
     assert messages[0]["message"].startswith("[omnistock] CRITICAL")
-    assert messages[0]["request_id"].endswith("/sms/alert")
+    assert messages[0]["request_id"] == request_id(make_notification(Via.SMS).key)
+
+
+def test_polish_letters_in_keys_and_text_are_sent(smsapi) -> None:
+    url, admin = smsapi
+    note = dataclasses.replace(
+        make_notification(Via.SMS, text="Zażółć gęślą jaźń"), key="dead_item:sklep:żółw@x/sms/alert"
+    )
+    assert sender(url).send(note).status is DeliveryStatus.SENT
+    (message,) = admin.get("/_sandbox/messages").json()
+    assert message["message"] == "Zażółć gęślą jaźń"
 
 
 def test_http_200_with_error_is_a_failure(smsapi) -> None:
