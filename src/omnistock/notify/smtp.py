@@ -70,6 +70,8 @@ class SmtpSender:
             return _refused(exc)
         except smtplib.SMTPResponseException as exc:
             return _reply(exc.smtp_code, exc.smtp_error)
+        except ssl.SSLError as exc:  # a certificate or TLS setup problem: retrying won't fix it
+            return DeliveryResult(via=Via.EMAIL, status=DeliveryStatus.FAILED, detail=f"TLS: {exc}")
         except (smtplib.SMTPException, OSError) as exc:
             return DeliveryResult(
                 via=Via.EMAIL,
