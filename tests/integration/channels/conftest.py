@@ -63,9 +63,8 @@ def _admin(url: str) -> httpx.Client:
     return httpx.Client(base_url=url, timeout=10)
 
 
-@pytest.fixture
-def fake_channel() -> Harness:
-    caps = default_capabilities(zero_means_end=True, async_results=True)
+def _fake(**capabilities: bool) -> Harness:
+    caps = default_capabilities(**capabilities)
     fake = InMemoryChannel(name="fake", capabilities=caps, missing_offers=["missing"])
     counter = iter(range(1, 10_000))
 
@@ -76,6 +75,18 @@ def fake_channel() -> Harness:
         return ids
 
     return Harness(name="fake", adapter=fake, seed=seed, bad_offer="missing")
+
+
+@pytest.fixture
+def fake_channel() -> Harness:
+    """The in-memory fake with Allegro-like capabilities (zero ends, results through poll)."""
+    return _fake(zero_means_end=True, async_results=True)
+
+
+@pytest.fixture
+def fake_sync_channel() -> Harness:
+    """The in-memory fake with its default capabilities (results final on push)."""
+    return _fake()
 
 
 def _allegro(serve: Any, tmp_path: Path) -> Iterator[Harness]:

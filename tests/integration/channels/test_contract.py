@@ -15,7 +15,14 @@ from channel_harness import Harness, batch, settle
 
 from omnistock.channels.base import BatchNotFound, ItemStatus, validate_report
 
-CHANNELS = ["fake_channel", "shared_allegro", "shared_woo", "shared_amazon", "shared_meta"]
+CHANNELS = [
+    "fake_channel",
+    "fake_sync_channel",
+    "shared_allegro",
+    "shared_woo",
+    "shared_amazon",
+    "shared_meta",
+]
 SIZES = [pytest.param(1, id="single"), pytest.param(7, id="bulk")]
 
 
