@@ -228,7 +228,13 @@ class SyncStore:
         )
         query = (
             select(
-                L.offer_id, L.sku, L.desired, L.last_pushed, L.observed_at, LS.c.pushed_observed_at
+                L.offer_id,
+                L.sku,
+                L.desired,
+                L.last_pushed,
+                L.observed_at,
+                LS.c.pushed_observed_at,
+                LS.c.state,
             )
             .select_from(joined)
             .where(
@@ -256,7 +262,32 @@ class SyncStore:
             last_pushed=row["last_pushed"],
             observed_at=_utc(row["observed_at"]) or now,
             pushed_observed_at=_utc(row["pushed_observed_at"]),
+            approved=row["state"] == "approved",
         )
+
+    def hold(self, channel: str, reasons: dict[str, str], *, now: datetime) -> None:
+        """Mark listings ``held`` (not sent) with the guard's reason."""
+        with self._tx() as conn:
+            for offer_id, reason in reasons.items():
+                self._set_state(
+                    conn,
+                    channel,
+                    offer_id,
+                    now,
+                    state="held",
+                    error_code="held",
+                    error_message=reason,
+                )
+
+    def release_holds(self, channel: str, offer_ids: Sequence[str], *, now: datetime) -> int:
+        """Approve held listings: they are planned again and not shown to the guard."""
+        with self._tx() as conn:
+            result = conn.execute(
+                update(LS)
+                .where(LS.c.channel == channel, LS.c.state == "held", LS.c.offer_id.in_(offer_ids))
+                .values(state="approved", error_code=None, error_message=None, updated_at=now)
+            )
+            return int(result.rowcount)
 
     def listing_quantities(
         self, channel: str, *, settled_only: bool = False

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -42,18 +42,35 @@ from omnistock.domain.ids import ChannelId
 from omnistock.store.sync_repository import ItemOutcome, SyncStore
 from omnistock.sync import budget as bud
 from omnistock.sync.breaker import BreakerPolicy, BreakerStatus
-from omnistock.sync.planner import plan
+from omnistock.sync.planner import ListingChange, plan
 from omnistock.sync.recovery import recover
 from omnistock.sync.retry import RetryPolicy
 
-__all__ = ["ChannelRun", "Dispatcher", "SyncConfig", "outcome_of"]
+__all__ = ["ChannelRun", "Dispatcher", "Guard", "Hold", "SyncConfig", "outcome_of"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Hold:
+    """A change the guard keeps back, with the reason shown to the seller."""
+
+    offer_id: str
+    reason: str
+
+
+Guard = Callable[[str, Sequence[ListingChange], datetime], Sequence[Hold]]
+"""Safety seam: sees a channel's change-set before it leaves and names the changes to hold.
+
+Held listings are not sent; they stay ``held`` until ``SyncStore.release_holds``.
+"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SyncConfig:
     """Engine settings shared by dispatcher, recovery and worker."""
+
+    guard: Guard | None = None
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
@@ -149,7 +166,9 @@ class Dispatcher:
         if not policy.allow(breaker, now):
             return
         caps = self.adapter.capabilities
-        changes = self.store.dirty_listings(self.channel, now=now, limit=self.config.claim_limit)
+        changes = self._guarded(
+            self.store.dirty_listings(self.channel, now=now, limit=self.config.claim_limit), now
+        )
         size = max(1, min(caps.max_batch, int(self.spec.capacity(self.spec.changes, 1.0))))
         for items in plan(changes, max_batch=size, zero_means_end=caps.zero_means_end):
             now = max(now, self.clock()) if self.clock else now
@@ -166,6 +185,16 @@ class Dispatcher:
             result.breaker = self.store.channel_row(self.channel).breaker.status
             if not ok:
                 return
+
+    def _guarded(self, changes: list[ListingChange], now: datetime) -> list[ListingChange]:
+        """Changes the guard lets through; the held ones are recorded as ``held``."""
+        if self.config.guard is None or not changes:
+            return changes
+        asked = [c for c in changes if not c.approved]
+        holds = {h.offer_id: h.reason for h in self.config.guard(self.channel, asked, now)}
+        if holds:
+            self.store.hold(self.channel, holds, now=now)
+        return [c for c in changes if c.offer_id not in holds]
 
     def spend(self, changes: int, now: datetime) -> float:
         """Spend budget for one call; 0.0 when spent, else seconds to wait (nothing spent)."""

@@ -43,6 +43,7 @@ class ListingChange:
     observed_at: datetime
     pushed_observed_at: datetime | None = None
     reason: str = ""
+    approved: bool = False  # a person released a hold: the guard is not asked again
 
     @property
     def is_decrease(self) -> bool:

@@ -221,3 +221,31 @@ def test_second_holder_cannot_push_a_leased_channel(
     assert run.leased
     assert db.get("a") == (1, 1)
     assert first.holder == "w1"
+
+
+def test_guard_holds_changes_until_released(
+    db: Db, make_worker: MakeWorker, clock: FixedClock
+) -> None:
+    from omnistock.sync.dispatcher import Hold
+
+    db.add({"a": (0, 120), "b": (5, 4)})
+    seen: list[list[str]] = []
+
+    def guard(channel, changes, now):  # holds unexplained drops to zero
+        seen.append(sorted(c.offer_id for c in changes))
+        return [
+            Hold(offer_id=c.offer_id, reason="120 → 0 unexplained")
+            for c in changes
+            if c.desired == 0 and (c.last_pushed or 0) > 100
+        ]
+
+    worker, fake = make_worker(config=SyncConfig(guard=guard))
+    worker.run_once()
+    assert fake.quantity("b") == 5
+    assert "a" not in fake.read_quantities(["a"])
+    assert db.states() == {"held": 1, "idle": 1}
+    worker.run_once()
+    assert seen == [["a", "b"]]  # held listings are not even offered again
+    assert db.store.release_holds(CHANNEL, ["a"], now=clock.now()) == 1
+    worker.run_once()
+    assert db.get("a") == (0, 0)
