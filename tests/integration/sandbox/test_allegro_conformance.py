@@ -159,6 +159,8 @@ def _orders(env, offer: str) -> list[httpx.Response]:
         api.get("/order/events", params={"limit": 50}),
         api.get("/order/events", params=[("type", "BOUGHT"), ("type", "READY_FOR_PROCESSING")]),
         api.get("/order/event-stats"),
+        api.get("/sale/offer-events", params=[("limit", 20), ("type", "OFFER_STOCK_CHANGED")]),
+        api.get("/sale/offer-events"),
         api.get("/order/checkout-forms", params={"updatedAt.gte": "2020-01-01T00:00:00Z"}),
         api.get("/order/checkout-forms", params={"status": "READY_FOR_PROCESSING", "limit": 1}),
         api.get(f"/order/checkout-forms/{first['id']}"),

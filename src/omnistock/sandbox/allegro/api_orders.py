@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 
@@ -15,7 +15,9 @@ from omnistock.sandbox.allegro.orders import CheckoutForm, OrderEvent
 from omnistock.sandbox.allegro.render import checkout_form, timestamp
 from omnistock.sandbox.allegro.state import AllegroSandbox
 
-__all__ = ["EVENT_TYPES", "orders_router", "parse_date"]
+__all__ = ["EVENT_TYPES", "orders_router", "parse_date", "with_faults"]
+
+T = TypeVar("T")
 
 EVENT_TYPES = frozenset(
     {
@@ -40,14 +42,14 @@ def _event(event: OrderEvent) -> dict[str, Any]:
     }
 
 
-def _with_faults(sandbox: AllegroSandbox, page: list[OrderEvent], limit: int) -> list[OrderEvent]:
+def with_faults(sandbox: AllegroSandbox, page: list[T], limit: int) -> list[T]:
     """Duplicated/reordered as the fault config says, never more than ``limit`` events."""
     delivered = sandbox.injector.events(page)
-    extra = Counter(e.id for e in delivered)
+    extra = Counter(id(e) for e in delivered)
     while len(delivered) > limit:
         for n in range(len(delivered) - 1, -1, -1):
-            if extra[delivered[n].id] > 1:
-                extra[delivered[n].id] -= 1
+            if extra[id(delivered[n])] > 1:
+                extra[id(delivered[n])] -= 1
                 del delivered[n]
                 break
     return delivered
@@ -125,7 +127,7 @@ def orders_router(sandbox: AllegroSandbox, guard: Guard) -> APIRouter:
         page = sandbox.orders.events_after(
             int(after) if after else None, types, limit, sandbox.now()
         )
-        return AllegroResponse({"events": [_event(e) for e in _with_faults(sandbox, page, limit)]})
+        return AllegroResponse({"events": [_event(e) for e in with_faults(sandbox, page, limit)]})
 
     @router.get("/order/event-stats")
     async def event_stats(request: Request) -> AllegroResponse:

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from omnistock.sandbox.allegro.admin import allegro_admin_router
 from omnistock.sandbox.allegro.api_auth import auth_router
 from omnistock.sandbox.allegro.api_commands import commands_router
+from omnistock.sandbox.allegro.api_offer_events import offer_events_router
 from omnistock.sandbox.allegro.api_offers import offers_router
 from omnistock.sandbox.allegro.api_orders import orders_router
 from omnistock.sandbox.allegro.api_parameters import parameters_router
@@ -56,6 +57,7 @@ def create_app(options: SandboxOptions, limits: AllegroLimits | None = None) -> 
     app.include_router(commands_router(sandbox, guard))
     app.include_router(orders_router(sandbox, guard))
     app.include_router(parameters_router(sandbox, guard))
+    app.include_router(offer_events_router(sandbox, guard))
     app.include_router(allegro_admin_router(sandbox))
     app.state.sandbox = sandbox
     return app

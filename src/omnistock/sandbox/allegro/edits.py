@@ -124,14 +124,14 @@ def parse_edit(body: Any) -> OfferEdit:
 
 def apply_edit(offer: Offer, edit: OfferEdit, now: datetime) -> None:
     """Apply ``edit``; stock 0 ends an active offer, ``ACTIVE`` needs stock."""
-    if edit.name is not None:
-        offer.name = edit.name
+    if edit.name is not None or edit.external_id is not None or edit.parameters:
+        offer.name = edit.name if edit.name is not None else offer.name
+        offer.external_id = edit.external_id if edit.external_id is not None else offer.external_id
+        for parameter_id, values in edit.parameters or ():
+            offer.parameters[parameter_id] = list(values)
+        offer.touch(now)
     if edit.price is not None:
-        offer.price, offer.currency = edit.price, edit.currency or offer.currency
-    if edit.external_id is not None:
-        offer.external_id = edit.external_id
-    for parameter_id, values in edit.parameters or ():
-        offer.parameters[parameter_id] = list(values)
+        offer.set_price(edit.price, edit.currency or offer.currency, now)
     if edit.available is not None:
         offer.set_available(edit.available, now)
     if edit.status == "ENDED" and offer.status is not OfferStatus.ENDED:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-__all__ = ["MAX_STOCK", "Offer", "OfferBook", "OfferQuery", "OfferStatus"]
+__all__ = ["MAX_STOCK", "Offer", "OfferBook", "OfferListener", "OfferQuery", "OfferStatus"]
 
 MAX_STOCK = 99_999
+OfferListener = Callable[[str, "Offer", datetime], None]
+"""Called with (event type, offer, time) whenever an offer event happens."""
 
 
 class OfferStatus(StrEnum):
@@ -41,27 +43,57 @@ class Offer:
     ended_at: datetime | None = None
     ended_by: str | None = None
     parameters: dict[str, list[str]] = field(default_factory=dict)
+    listener: OfferListener | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def live(self) -> bool:
+        """ACTIVE or ACTIVATING: the offers Allegro reports events for."""
+        return self.status in (OfferStatus.ACTIVE, OfferStatus.ACTIVATING)
 
     def set_available(self, quantity: int, now: datetime, *, ended_by: str = "USER") -> None:
         """Set stock; reaching 0 ends an active offer, as Allegro does."""
-        self.available = quantity
-        self.updated_at = now
-        if quantity == 0 and self.status in (OfferStatus.ACTIVE, OfferStatus.ACTIVATING):
+        changed, self.available, self.updated_at = quantity != self.available, quantity, now
+        if changed and self.live:
+            self._emit("OFFER_STOCK_CHANGED", now)
+        if quantity == 0 and self.live:
             self.end(now, ended_by)
+
+    def set_price(self, price: Decimal, currency: str, now: datetime) -> None:
+        """Change the buy-now price."""
+        changed = (price, currency) != (self.price, self.currency)
+        self.price, self.currency, self.updated_at = price, currency, now
+        if changed and self.live:
+            self._emit("OFFER_PRICE_CHANGED", now)
+
+    def touch(self, now: datetime) -> None:
+        """Other fields changed (name, parameters, external id)."""
+        self.updated_at = now
+        if self.live:
+            self._emit("OFFER_CHANGED", now)
 
     def end(self, now: datetime, ended_by: str = "USER") -> None:
         """Publication status → ENDED."""
+        was_live = self.live
         self.status, self.ended_at, self.ended_by, self.updated_at = (
             OfferStatus.ENDED,
             now,
             ended_by,
             now,
         )
+        if was_live:
+            self._emit("OFFER_ENDED", now)
 
     def activate(self, now: datetime) -> None:
         """Publication status → ACTIVE."""
+        was_live = self.live
         self.status, self.started_at, self.updated_at = OfferStatus.ACTIVE, now, now
         self.ended_at = self.ended_by = None
+        if not was_live:
+            self._emit("OFFER_ACTIVATED", now)
+
+    def _emit(self, event_type: str, now: datetime) -> None:
+        if self.listener is not None:
+            self.listener(event_type, self, now)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +138,7 @@ class OfferBook:
 
     offers: dict[str, Offer] = field(default_factory=dict)
     next_number: int = 7_700_000_001
+    listener: OfferListener | None = None
 
     def new_id(self) -> str:
         """A fresh numeric offer id."""
@@ -115,7 +148,8 @@ class OfferBook:
         return str(self.next_number - 1)
 
     def add(self, offer: Offer) -> None:
-        """Store ``offer`` under its id."""
+        """Store ``offer`` under its id (its events go to the book's listener)."""
+        offer.listener = self.listener
         self.offers[offer.id] = offer
 
     def get(self, offer_id: str) -> Offer | None:

@@ -11,6 +11,7 @@ from omnistock.sandbox.allegro.buyers import Buyer, Company, random_buyer
 from omnistock.sandbox.allegro.commands import CommandBook
 from omnistock.sandbox.allegro.edits import PendingEdit, apply_edit
 from omnistock.sandbox.allegro.limits import AllegroLimits, ClientGate, SellerBudgets
+from omnistock.sandbox.allegro.offer_events import OfferEventLog
 from omnistock.sandbox.allegro.offers import Offer, OfferBook, OfferStatus
 from omnistock.sandbox.allegro.orders import CheckoutForm, FormStatus, LineItem, OrderBook, new_uuid
 from omnistock.sandbox.allegro.parameters import ParameterBook
@@ -55,7 +56,8 @@ class AllegroSandbox(SandboxBase):
 
     def reset_state(self) -> None:
         """Fresh books, tokens and limits; demo offers unless ``empty``."""
-        self.offers = OfferBook()
+        self.offer_events = OfferEventLog()
+        self.offers = OfferBook(listener=self.offer_events.record)
         self.commands = CommandBook()
         self.orders = OrderBook(seller_id=SELLER_ID)
         self.edits: dict[str, PendingEdit] = {}
@@ -183,9 +185,8 @@ class AllegroSandbox(SandboxBase):
             for line in form.line_items:
                 offer = self.offers.get(line.offer_id)
                 if offer is not None:
-                    offer.available += line.quantity
                     offer.sold -= line.quantity
-                    offer.updated_at = now
+                    offer.set_available(offer.available + line.quantity, now)
         self.orders.emit("AUTO_CANCELLED" if auto else "BUYER_CANCELLED", form, now)
 
     def merge_orders(self, form_ids: list[str]) -> CheckoutForm:
