@@ -279,6 +279,22 @@ class SyncStore:
                     error_message=reason,
                 )
 
+    def revive(self, channel: str, offer_id: str, *, now: datetime) -> bool:
+        """Give a ``dead`` listing a fresh start (the reconciler found it still drifting)."""
+        with self._tx() as conn:
+            result = conn.execute(
+                update(LS)
+                .where(LS.c.channel == channel, LS.c.offer_id == offer_id, LS.c.state == "dead")
+                .values(
+                    state="idle",
+                    attempts=0,
+                    next_attempt_at=None,
+                    failed_quantity=None,
+                    updated_at=now,
+                )
+            )
+            return int(result.rowcount) == 1
+
     def release_holds(self, channel: str, offer_ids: Sequence[str], *, now: datetime) -> int:
         """Approve held listings: they are planned again and not shown to the guard."""
         with self._tx() as conn:

@@ -302,11 +302,28 @@ class Dispatcher:
             error_message=str(error),
         )
 
+    def _throttled(
+        self, item: PushItem, error: RateLimited, attempts: int, now: datetime
+    ) -> ItemOutcome:
+        """A 429 is the channel's pace, not the item's fault: retry, attempts not counted."""
+        decision = self.config.retry.decide(error, 1, now, self.rng)
+        return ItemOutcome(
+            item=item,
+            state="retry",
+            result="retryable",
+            attempts=attempts,
+            next_attempt_at=decision.at if decision else now,
+            error_code="RateLimited",
+            error_message=str(error),
+        )
+
     def fail_batch(self, batch: PushBatch, error: ChannelError, now: datetime) -> None:
         """A batch-level failure: every item retried later (or dead/error); budget and breaker."""
         attempts = self.store.attempts_of(self.channel, [i.offer_id for i in batch.items])
         outcomes = [
-            self._retry_or_dead(i, error, attempts[i.offer_id] + 1, now, code=None)
+            self._throttled(i, error, attempts[i.offer_id], now)
+            if isinstance(error, RateLimited)
+            else self._retry_or_dead(i, error, attempts[i.offer_id] + 1, now, code=None)
             for i in batch.items
         ]
         self.store.finish_batch(batch, outcomes, status="failed", now=now)

@@ -3,7 +3,8 @@
 Repair goes through the normal path: the listing's ``last_pushed`` is set to the quantity the
 channel actually shows, so a listing whose channel value differs from ``desired`` becomes dirty
 and the dispatcher pushes it (coalesced, batched, within budget). A listing the channel already
-shows correctly is marked as pushed. Offers the channel does not know are reported as missing.
+shows correctly is marked as pushed. A ``dead`` listing still drifting gets a fresh start.
+Offers the channel does not know are reported as missing.
 """
 
 from __future__ import annotations
@@ -87,16 +88,16 @@ def _read_all(
         actual = dispatcher.adapter.read_quantities(chunk)
         for offer_id in chunk:
             known = listings[offer_id]
-            _compare(store, report, report.channel, offer_id, known, actual.get(offer_id))
+            _compare(store, report, offer_id, known, actual.get(offer_id), now)
 
 
 def _compare(
     store: SyncStore,
     report: ReconcileReport,
-    channel: str,
     offer_id: str,
     known: tuple[int | None, int | None],
     actual: int | None,
+    now: datetime,
 ) -> None:
     desired, last_pushed = known
     report.checked += 1
@@ -107,8 +108,9 @@ def _compare(
     if desired is not None and actual != desired:
         report.drift += 1
         _example(report, offer_id, desired, actual)
+        store.revive(report.channel, offer_id, now=now)
     if actual != last_pushed:
-        store.set_last_pushed(channel, offer_id, actual)
+        store.set_last_pushed(report.channel, offer_id, actual)
 
 
 def _example(

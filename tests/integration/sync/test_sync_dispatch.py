@@ -249,3 +249,34 @@ def test_guard_holds_changes_until_released(
     assert db.store.release_holds(CHANNEL, ["a"], now=clock.now()) == 1
     worker.run_once()
     assert db.get("a") == (0, 0)
+
+
+def test_repeated_429_never_kills_items(db: Db, make_worker: MakeWorker, clock: FixedClock) -> None:
+    db.add({"a": (4, 9)})
+    config = SyncConfig(retry=RetryPolicy(max_attempts=2, base_s=1, jitter=0.0))
+    worker, fake = make_worker(config=config)
+    fake.script(*[Fault(kind=FaultKind.RATE_LIMIT, retry_after=1)] * 5)
+    for _ in range(6):
+        worker.run_once()
+        clock.advance(minutes=5)  # lets the shrunk budget refill
+    assert len(fake.call_log) == 6
+    assert db.get("a") == (4, 4)
+    assert db.store.incidents(CHANNEL) == []
+
+
+def test_reconcile_revives_a_dead_listing_that_still_drifts(
+    db: Db, make_worker: MakeWorker, clock: FixedClock
+) -> None:
+    db.add({"a": (4, 9)})
+    config = SyncConfig(retry=RetryPolicy(max_attempts=1, jitter=0.0))
+    worker, fake = make_worker(config=config, offers={"a": 9})
+    fake.script(Fault(kind=FaultKind.SERVER_ERROR))
+    worker.run_once()
+    assert db.states() == {"dead": 1}
+    worker.run_once()
+    assert len(fake.call_log) == 1  # dead: not retried for the same value
+    (report,) = worker.reconcile()
+    assert report.drift == 1
+    worker.run_once()
+    assert fake.quantity("a") == 4
+    assert db.get("a") == (4, 4)
