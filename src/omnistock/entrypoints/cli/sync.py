@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import threading
@@ -20,11 +21,14 @@ from omnistock.sync.worker import LoopSettings, Worker
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 sync_app = typer.Typer(help="Push stock to channels: run, status, reconcile.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks (run from a source checkout).", no_args_is_help=True)
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
     app.add_typer(sync_app, name="sync")
+    app.add_typer(bench_app, name="bench")
 
 
 def _worker(app: App, *, lease_ttl_s: float = 60.0) -> Worker:
@@ -106,3 +110,14 @@ def reconcile(
     render.show(
         render.table("reconcile", ["channel", "#checked", "#drift", "#missing", "complete"], rows)
     )
+
+
+@bench_app.command("sync", context_settings=PASS_THROUGH)
+def bench_sync(ctx: typer.Context) -> None:
+    """The sync benchmark (``benchmarks/sync_bench.py``); options are passed through."""
+    try:
+        module = importlib.import_module("benchmarks.sync_bench")
+    except ImportError:
+        render.error("benchmarks/ not found: run from the omnistock source checkout")
+        raise typer.Exit(2) from None
+    raise typer.Exit(int(module.main(list(ctx.args)) or 0))
