@@ -28,3 +28,7 @@ REGISTRY.append(sandbox_cli.register)
 from omnistock.entrypoints.cli import sync  # noqa: E402  (sync engine: worker, sync run|status|reconcile)
 
 REGISTRY.append(sync.register)
+
+from omnistock.entrypoints.cli import compliance  # noqa: E402  (rules validate|list, compliance check)
+
+REGISTRY.append(compliance.register)

@@ -1,0 +1,81 @@
+"""Read offers' content from Allegro (``GET /sale/product-offers/{offerId}``) to check them.
+
+Synchronous, like the rest of the channel layer; failures come out as the channel error tree
+(``omnistock.channels.base``) through :class:`~omnistock.channels.http.ChannelHttp`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+from typing import Any
+
+from omnistock.channels.allegro.api import MEDIA_TYPE
+from omnistock.channels.allegro.errors import parse_error
+from omnistock.channels.base import MalformedResponse
+from omnistock.channels.http import ChannelHttp, HttpSettings
+from omnistock.compliance.allegro_offer import from_allegro_offer
+from omnistock.domain.compliance import ListingContent
+from omnistock.domain.errors import InvalidValue
+
+__all__ = ["AllegroOfferReader"]
+
+_PAGE = 1000
+
+
+class AllegroOfferReader:
+    """Reads offers of one Allegro seller account with an access ``token``."""
+
+    def __init__(self, base_url: str, token: str, *, settings: HttpSettings | None = None) -> None:
+        self._http = ChannelHttp(
+            channel="allegro",
+            base_url=base_url,
+            parse_error=parse_error,
+            headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
+            settings=settings,
+        )
+
+    def __enter__(self) -> AllegroOfferReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def read(self, offer_id: str) -> ListingContent:
+        """One offer's content."""
+        body = self._http.json("GET", f"/sale/product-offers/{offer_id}", offer_id=offer_id)
+        if not isinstance(body, dict):
+            raise MalformedResponse(
+                f"allegro: offer {offer_id}: expected a JSON object", channel="allegro"
+            )
+        try:
+            return from_allegro_offer(body)
+        except InvalidValue as exc:
+            raise MalformedResponse(f"allegro: offer {offer_id}: {exc}", channel="allegro") from exc
+
+    def read_many(self, offer_ids: Iterable[str]) -> list[ListingContent]:
+        """Several offers, one request each, in the given order."""
+        return [self.read(offer_id) for offer_id in offer_ids]
+
+    def offer_ids(self) -> Iterator[str]:
+        """Ids of every offer of the account (``GET /sale/offers``, 1000 per page)."""
+        offset = 0
+        while True:
+            page: Any = self._http.json(
+                "GET", "/sale/offers", params={"limit": _PAGE, "offset": offset}
+            )
+            offers = page.get("offers") if isinstance(page, dict) else None
+            if not isinstance(offers, list):
+                raise MalformedResponse("allegro: /sale/offers: no offers list", channel="allegro")
+            yield from (str(o["id"]) for o in offers if isinstance(o, dict) and "id" in o)
+            offset += len(offers)
+            if len(offers) < _PAGE or offset >= int(page.get("totalCount", offset)):
+                return

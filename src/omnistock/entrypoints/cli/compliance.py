@@ -1,0 +1,158 @@
+"""``omnistock rules validate|list`` and ``omnistock compliance check``: marketplace rule packs.
+
+``compliance check`` exits with 1 when an offer breaks an error-severity rule in force, else 0;
+bad input (a broken pack or listings file) exits with 2 like every other command.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from omnistock.domain.compliance import Lang, ListingContent, Report
+from omnistock.domain.errors import InvalidValue
+from omnistock.entrypoints.cli import render
+
+rules_app = typer.Typer(help="Marketplace rule packs: validate and list.", no_args_is_help=True)
+compliance_app = typer.Typer(
+    help="Check listings against the channels' current and upcoming rules.", no_args_is_help=True
+)
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ChannelOpt = Annotated[str | None, typer.Option("--channel", help="Only this channel's packs.")]
+PackOpt = Annotated[
+    list[Path] | None, typer.Option("--pack", metavar="FILE", help="A rule pack file (repeatable).")
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the messages.")]
+TOKEN_ENV = "OMNISTOCK_ALLEGRO_TOKEN"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")
+    app.add_typer(compliance_app, name="compliance")
+
+
+@rules_app.command("validate")
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Pack files to check.")],
+) -> None:
+    """Check rule pack files; the first problem is reported with file, line and reason."""
+    from omnistock.compliance.packs import load_pack
+
+    for path in files:
+        pack = load_pack(path)
+        render.out().print(
+            f"ok: {path}: pack {pack.name} ({pack.channel}) version {pack.version}, "
+            f"{len(pack.rules)} rules"
+        )
+
+
+@rules_app.command("list")
+def list_rules(
+    channel: ChannelOpt = None,
+    packs: PackOpt = None,
+    lang: LangOpt = Lang.PL,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the rules of the shipped packs (and of --pack files)."""
+    from omnistock.compliance.service import pack_summary, select_packs
+
+    selected = select_packs(channel, packs or [])
+    if as_json:
+        render.emit_json([pack_summary(p, lang) for p in selected])
+        return
+    rows = [
+        (p.channel, r.id, r.severity.value, r.effective_from, r.until, r.description.in_lang(lang))
+        for p in selected
+        for r in p.rules
+    ]
+    columns = ["channel", "rule", "severity", "from", "until", "description"]
+    render.show(render.table("rules", columns, rows))
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValue(f"bad date {value!r}: expected YYYY-MM-DD", field="--as-of") from None
+
+
+def _from_allegro(url: str) -> list[ListingContent]:
+    from omnistock.compliance.allegro_reader import AllegroOfferReader
+
+    token = os.environ.get(TOKEN_ENV)
+    if not token:
+        raise InvalidValue(f"set {TOKEN_ENV} to an Allegro access token", field="--from-allegro")
+    with AllegroOfferReader(url, token) as reader:
+        return reader.read_many(list(reader.offer_ids()))
+
+
+def _show(report: Report, lang: Lang) -> None:
+    for title, found in (("violations", report.violations), ("upcoming", report.upcoming)):
+        rows = [
+            (
+                v.offer,
+                v.channel,
+                v.rule.id,
+                v.severity.value,
+                v.rule.effective_from,
+                v.message(lang),
+            )
+            for v in found
+        ]
+        columns = ["offer", "channel", "rule", "severity", "from", "what to fix"]
+        render.show(render.table(f"{title} ({len(rows)})", columns, rows))
+    render.out().print(
+        f"{report.checked} listings checked on {report.as_of}; "
+        f"{report.rules_in_force} rules in force, {report.rules_upcoming} starting "
+        f"by {report.upcoming_until}"
+    )
+
+
+@compliance_app.command("check")
+def check_cmd(
+    channel: ChannelOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Day to check for (default today)."),
+    ] = None,
+    upcoming_days: Annotated[
+        int, typer.Option("--upcoming-days", min=0, help="Look-ahead for upcoming rules.")
+    ] = 30,
+    listings: Annotated[
+        list[Path] | None,
+        typer.Option("--listings", metavar="FILE", help="Listings .csv or .json (repeatable)."),
+    ] = None,
+    from_allegro: Annotated[
+        str | None,
+        typer.Option(
+            "--from-allegro", metavar="URL", help=f"Read every offer from Allegro (${TOKEN_ENV})."
+        ),
+    ] = None,
+    packs: PackOpt = None,
+    no_shipped: Annotated[
+        bool, typer.Option("--no-shipped", help="Use only the --pack files.")
+    ] = False,
+    lang: LangOpt = Lang.PL,
+    as_json: JsonFlag = False,
+) -> None:
+    """List violations of rules in force and of rules starting within --upcoming-days."""
+    from omnistock.compliance.service import check_listings, report_dict, select_packs
+
+    if not listings and not from_allegro:
+        raise InvalidValue("give --listings FILE or --from-allegro URL", field="--listings")
+    day = _as_of(as_of)
+    selected = select_packs(channel, packs or [], shipped=not no_shipped)
+    extra = _from_allegro(from_allegro) if from_allegro else []
+    report = check_listings(listings or [], selected, day, upcoming_days, extra)
+    if as_json:
+        render.emit_json(report_dict(report, lang))
+    else:
+        _show(report, lang)
+    if report.errors():
+        raise typer.Exit(1)
