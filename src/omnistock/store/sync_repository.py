@@ -80,6 +80,7 @@ class StoredBatch:
     batch: PushBatch
     status: str
     attempts: int
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -404,7 +405,12 @@ class SyncStore:
             for i in items
         )
         batch = PushBatch(id=UUID(row["id"]), channel=ChannelId(row["channel"]), items=push_items)
-        return StoredBatch(batch=batch, status=row["status"], attempts=row["attempts"])
+        return StoredBatch(
+            batch=batch,
+            status=row["status"],
+            attempts=row["attempts"],
+            created_at=_must_utc(row["created_at"]),
+        )
 
     def record_attempt(
         self,

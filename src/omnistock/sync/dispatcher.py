@@ -75,6 +75,7 @@ class SyncConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     lease_ttl_s: float = 60.0
+    pending_timeout_s: float = 3600.0
     claim_limit: int = 50_000
     burst: float = 0.5
 

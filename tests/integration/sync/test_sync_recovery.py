@@ -133,3 +133,44 @@ def test_worker_loop_runs_until_stopped_and_reconciles(
     loop.join(timeout=30)
     assert not loop.is_alive()
     assert fake.quantity("a") == 4
+
+
+class _Stuck(InMemoryChannel):
+    """Accepts commands whose results never come, or whose status cannot be read."""
+
+    def __init__(self, *, garbled: bool, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.garbled = garbled
+
+    def poll(self, batch_id: UUID) -> PushReport:
+        if self.garbled:
+            from omnistock.channels.base import MalformedResponse
+
+            raise MalformedResponse("<html>maintenance</html>")
+        return PushReport(batch_id=batch_id, pending=True)
+
+
+@pytest.mark.parametrize("garbled", [True, False])
+def test_batch_that_never_settles_is_given_up_and_replanned(
+    db: Db, make_worker: MakeWorker, clock: FixedClock, garbled: bool
+) -> None:
+    from omnistock.channels.fake import default_capabilities
+    from omnistock.sync.dispatcher import SyncConfig
+    from omnistock.sync.retry import RetryPolicy
+
+    db.add({"a": (4, 9)})
+    stuck = _Stuck(
+        garbled=garbled, name=CHANNEL, capabilities=default_capabilities(async_results=True)
+    )
+    config = SyncConfig(
+        retry=RetryPolicy(max_attempts=3, base_s=1, jitter=0), pending_timeout_s=600
+    )
+    worker, _ = make_worker(channel=stuck, config=config)
+    for _ in range(5):
+        worker.run_once()
+        clock.advance(minutes=4)
+    batches = db.store.batches(CHANNEL)
+    assert batches[0]["status"] == "failed"
+    assert len(batches) >= 2  # the listing was planned again, under a new batch id
+    assert len({b["id"] for b in batches}) == len(batches)
+    assert len(set(stuck.received)) == len(stuck.received) == len(batches)
