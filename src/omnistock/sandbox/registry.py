@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from omnistock.sandbox.allegro.app import create_app as create_allegro
 from omnistock.sandbox.amazon.app import create_app as amazon_app
 from omnistock.sandbox.common.base import SandboxOptions
+from omnistock.sandbox.ksef.app import create_app as ksef_app
 from omnistock.sandbox.meta.app import create_app as meta_app
 from omnistock.sandbox.smsapi.app import create_app as smsapi_app
 from omnistock.sandbox.woocommerce.app import create_app as woocommerce_app
@@ -23,4 +24,5 @@ SANDBOXES: dict[str, AppFactory] = {
     "amazon": amazon_app,
     "meta": meta_app,
     "smsapi": smsapi_app,
+    "ksef": ksef_app,
 }
