@@ -24,6 +24,17 @@ from omnistock.domain.errors import InvalidFile, UnknownChannel
 __all__ = ["load_pack", "load_pack_text", "shipped_pack_names", "shipped_packs"]
 
 _SUFFIXES = (".yaml", ".yml", ".toml")
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+
+
+def _at(origin: str, line: int | None, reason: str) -> InvalidFile:
+    """``origin: line N: reason`` with ``.line`` set."""
+    error = InvalidFile(f"{origin}: line {line}: {reason}" if line else f"{origin}: {reason}")
+    error.line = line
+    return error
 
 
 @dataclass
@@ -39,34 +50,40 @@ def _compose(text: str, origin: str) -> _Located:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise InvalidFile(f"{origin}: the file is empty", line=1)
+            raise _at(origin, None, "the file is empty")
         lines: dict[ValuePath, int] = {}
-        return _Located(_convert(loader, node, (), lines), lines)
+        return _Located(_convert(loader, node, (), lines, origin), lines)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InvalidFile(f"{origin}: not valid YAML: {exc.problem}", line=line) from None
+        raise _at(origin, line, f"not valid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise InvalidFile(f"{origin}: not valid YAML: {exc}") from None
+        raise _at(origin, None, f"not valid YAML: {exc}") from None
     finally:
         loader.dispose()
 
 
 def _convert(
-    loader: yaml.SafeLoader, node: yaml.Node, path: ValuePath, lines: dict[ValuePath, int]
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: ValuePath,
+    lines: dict[ValuePath, int],
+    origin: str,
 ) -> Any:
-    lines[path] = node.start_mark.line + 1
+    line = lines[path] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise _at(origin, line, f"YAML tag {node.tag!r} is not allowed in a rule pack")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if key in result:
-                raise InvalidFile(
-                    f"duplicate key {key!r}", line=key_node.start_mark.line + 1, column=str(key)
-                )
-            result[key] = _convert(loader, value_node, (*path, key), lines)
+                raise _at(origin, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            result[key] = _convert(loader, value_node, (*path, key), lines, origin)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(loader, item, (*path, i), lines) for i, item in enumerate(node.value)]
+        return [
+            _convert(loader, item, (*path, i), lines, origin) for i, item in enumerate(node.value)
+        ]
     return loader.construct_object(node, deep=True)
 
 
@@ -98,19 +115,14 @@ def load_pack_text(text: str, origin: str, *, toml: bool = False) -> RulePack:
             return parse_pack(data, origin=origin)
         except PackError as exc:
             raise InvalidFile(f"{origin}: {_toml_where(data, exc.path)}: {exc.message}") from None
-    try:
-        located = _compose(text, origin)
-    except InvalidFile as exc:
-        if exc.message.startswith(origin):
-            raise
-        raise InvalidFile(f"{origin}: {exc.message}") from None
+    located = _compose(text, origin)
     try:
         return parse_pack(located.data, origin=origin)
     except PackError as exc:
         line = _line(located.lines, exc.path)
         where = ".".join(str(p) for p in exc.path)
         reason = f"{where}: {exc.message}" if where else exc.message
-        raise InvalidFile(f"{origin}: line {line}: {reason}", line=line) from None
+        raise _at(origin, line, reason) from None
 
 
 def load_pack(path: Path) -> RulePack:
