@@ -279,8 +279,8 @@ def _row_mapping(row: Mapping[str, str]) -> dict[str, Any]:
 
 def parse_csv(text: str, origin: str) -> list[ListingContent]:
     """Listings from CSV text (``,`` or ``;`` separated); errors name the line and column."""
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     columns = reader.fieldnames or []
     unknown = [c for c in columns if c not in CSV_COLUMNS]
@@ -290,6 +290,10 @@ def parse_csv(text: str, origin: str) -> list[ListingContent]:
     found = []
     for row in reader:
         line = reader.line_num
+        if None in row:
+            raise InvalidFile(
+                f"{origin}: more cells than columns (quote cells with {delimiter!r})", line=line
+            )
         try:
             found.append(listing_from_mapping(_row_mapping(row)))
         except InvalidValue as exc:
