@@ -84,7 +84,11 @@ def _convert(
         return [
             _convert(loader, item, (*path, i), lines, origin) for i, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError) as exc:
+        what = "bad date" if node.tag.endswith(":timestamp") else "bad value"
+        raise _at(origin, line, f"{what} {node.value!r}: {exc}") from None
 
 
 def _line(lines: dict[ValuePath, int], path: ValuePath) -> int | None:

@@ -56,6 +56,8 @@ def test_a_seller_pack_loads(tmp_path: Path) -> None:
 BAD = [
     ("unknown check type", ("type: regex", "type: eval"), 10, "unknown check type 'eval'"),
     ("bad date", ('"2026-02-01"', '"2026-02-30"'), 13, "bad date"),
+    ("bad unquoted date", ("from: 2026-01-01", "from: 2026-13-01"), 7, "bad date '2026-13-01'"),
+    ("date and time", ("from: 2026-01-01", "from: 2026-01-01T10:00:00"), 7, "bad date"),
     ("regex that does not compile", ("'(?i)acme'", "'acme(['"), 10, "regex does not compile"),
     ("duplicate id", ("id: house.price", "id: house.title-brand"), 11, "duplicate rule id"),
     ("unknown field", ("field: price", "field: prize"), 17, "unknown field 'prize'"),

@@ -1,0 +1,144 @@
+"""``omnistock rules validate|list`` and ``omnistock compliance check`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from omnistock.domain.errors import InvalidFile
+from omnistock.entrypoints.cli import _register, app
+
+LISTINGS = [
+    {"offer": "1", "channel": "allegro", "title": "Kubek", "images": ["https://i/1"]},
+    {
+        "offer": "2",
+        "channel": "allegro",
+        "title": "Kubek emaliowany Jeż 300 ml",
+        "images": [{"url": "https://i/2", "width": 900, "height": 900}],
+        "shipping": {"type": "PHYSICAL", "dispatch_country": "PL"},
+        "after_sales": {"return_policy": "default", "implied_warranty": "default"},
+        "gpsr": {"responsible_producer": "p", "responsible_person": "r", "safety_text": "Uwaga"},
+    },
+]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    _register()
+    return CliRunner()
+
+
+@pytest.fixture
+def listings(tmp_path: Path) -> Path:
+    path = tmp_path / "listings.json"
+    path.write_text(json.dumps(LISTINGS), encoding="utf-8")
+    return path
+
+
+def _check(runner: CliRunner, listings: Path, *extra: str) -> tuple[int, dict]:
+    args = ["compliance", "check", "--listings", str(listings), "--json", *extra]
+    result = runner.invoke(app, args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_as_of_before_and_after_the_title_rule(runner, listings) -> None:
+    code, before = _check(runner, listings, "--as-of", "2025-05-06", "--channel", "allegro")
+    assert "title.length" not in {v["rule"] for v in before["violations"]}
+    assert {(v["offer"], v["rule"]) for v in before["upcoming"]} == {
+        ("1", "title.length"),
+        ("1", "title.words"),
+    }
+    code_after, after = _check(runner, listings, "--as-of", "2025-05-07", "--channel", "allegro")
+    assert ("1", "title.length") in {(v["offer"], v["rule"]) for v in after["violations"]}
+    assert after["upcoming"] == []
+    assert code_after == 1  # an error-severity rule in force is broken
+    offer_two = [v for v in after["violations"] if v["offer"] == "2"]
+    assert offer_two == []
+    assert code == 1  # offer 1 lacks GPSR data, in force since 2024-12-13
+
+
+def test_messages_follow_the_language_and_say_what_to_fix(runner, listings) -> None:
+    _, polish = _check(runner, listings, "--as-of", "2025-06-01")
+    _, english = _check(runner, listings, "--as-of", "2025-06-01", "--lang", "en")
+    title_pl = next(v for v in polish["violations"] if v["rule"] == "title.length")
+    title_en = next(v for v in english["violations"] if v["rule"] == "title.length")
+    assert title_pl["fix"] == "Popraw długość tytułu (12–75 znaków)."
+    assert title_en["fix"] == "Change the title to 12–75 characters."
+    assert title_en["source"] == "https://github.com/allegro/allegro-api/issues/11354"
+
+
+def test_upcoming_days_widens_the_look_ahead(runner, listings) -> None:
+    _, narrow = _check(runner, listings, "--as-of", "2026-07-01", "--upcoming-days", "10")
+    _, wide = _check(runner, listings, "--as-of", "2026-07-01", "--upcoming-days", "30")
+    assert narrow["upcoming"] == []
+    assert {v["rule"] for v in wide["upcoming"]} == {"shipping.type"}
+
+
+def test_a_seller_pack_is_added_and_validated(runner, listings, tmp_path: Path) -> None:
+    pack = tmp_path / "house.yaml"
+    pack.write_text(
+        "pack: house\nchannel: allegro\nversion: '1'\nrules:\n"
+        "  - id: house.jez\n    severity: info\n    effective_from: 2020-01-01\n"
+        "    source: internal\n    description: {pl: Jeż, en: Hedgehog}\n"
+        "    check: {type: regex, field: title, pattern: Jeż}\n",
+        encoding="utf-8",
+    )
+    validated = runner.invoke(app, ["rules", "validate", str(pack)])
+    assert validated.exit_code == 0
+    assert "1 rules" in validated.stdout
+    _, found = _check(runner, listings, "--as-of", "2025-01-01", "--pack", str(pack))
+    assert {(v["pack"], v["offer"]) for v in found["violations"] if v["rule"] == "house.jez"} == {
+        ("house", "1")
+    }
+    listed = runner.invoke(app, ["rules", "list", "--pack", str(pack), "--json"])
+    assert {p["pack"] for p in json.loads(listed.stdout)} == {
+        "allegro",
+        "amazon",
+        "woocommerce",
+        "house",
+    }
+
+
+def test_rules_list_filters_by_channel(runner) -> None:
+    result = runner.invoke(app, ["rules", "list", "--channel", "allegro", "--json"])
+    (pack,) = json.loads(result.stdout)
+    assert pack["channel"] == "allegro"
+    assert {"title.length", "shipping.type"} <= {r["id"] for r in pack["rules"]}
+
+
+def test_a_bad_pack_is_refused_by_validate(runner, tmp_path: Path) -> None:
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("pack: x\nchannel: y\nversion: 1\nrules: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "validate", str(pack)])
+    assert isinstance(result.exception, InvalidFile)
+    assert "rules must be a non-empty list" in str(result.exception)
+
+
+def test_bad_input_exits_with_2_and_names_the_problem(tmp_path: Path) -> None:
+    pack = tmp_path / "bad.yaml"
+    pack.write_text(
+        "pack: x\nchannel: y\nversion: 1\nrules:\n  - id: a\n    severity: error\n"
+        "    effective_from: 2025-13-01\n    source: s\n    description: {pl: a, en: a}\n"
+        "    check: {type: present, field: title}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "omnistock", "rules", "validate", str(pack)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert f"{pack}: line 7:" in done.stderr
+    assert "bad date" in done.stderr
+
+
+def test_check_needs_listings(runner) -> None:
+    result = runner.invoke(app, ["compliance", "check", "--json"])
+    assert "--listings" in str(result.exception)
