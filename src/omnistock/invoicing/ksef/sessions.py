@@ -26,6 +26,7 @@ class SessionReader:
 
     def __init__(self, http: KsefHttp, bearer: Callable[[], str], page_size: int) -> None:
         self._http, self._bearer, self._page_size = http, bearer, page_size
+        self._originals: dict[str, dict[str, Status]] = {}  # session → KSeF number → status
 
     def _get(self, path: str, **kwargs: Any) -> Any:
         return self._http.call("GET", path, bearer=self._bearer(), **kwargs)
@@ -106,6 +107,13 @@ class SessionReader:
             original_ksef_number=number,
             original_session=session,
         )
+
+    def _original(self, session: str, number: str) -> Status | None:
+        """The accepted invoice ``number`` of ``session`` (each session listed once)."""
+        if session not in self._originals:
+            accepted = (i for i in self.invoices(session) if i.get("ksefNumber"))
+            self._originals[session] = {i["ksefNumber"]: i for i in accepted}
+        return self._originals[session].get(number)
 
     @staticmethod
     def _rejection(status: Status, our_hash: str) -> InvoiceRejected:

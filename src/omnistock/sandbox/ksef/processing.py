@@ -48,20 +48,18 @@ def _text(root: Any, path: str) -> str | None:
 
 
 def _check_document(xml: bytes, today: datetime) -> tuple[Verdict | None, Any]:
+    """The failed check's verdict (``None``: valid) and the parsed root (``None``: unparsable)."""
     try:
         root = parse_document(xml)
     except InvalidFile as exc:
         return Verdict(430, "Błąd weryfikacji pliku faktury", (exc.message,)), None
     with _SCHEMA_LOCK:
         problems = default_schema().problems(root)
+    semantic = "Błąd weryfikacji semantyki dokumentu faktury"
     if problems:
-        details = tuple(f"{p.path}: {p.message}" for p in problems[:5])
-        return Verdict(450, "Błąd weryfikacji semantyki dokumentu faktury", details), None
-    issued = _text(root, "fa:Fa/fa:P_1") or ""
-    if issued > today.date().isoformat():
-        return Verdict(
-            450, "Błąd weryfikacji semantyki dokumentu faktury", ("P_1 w przyszłości",)
-        ), None
+        return Verdict(450, semantic, tuple(f"{p.path}: {p.message}" for p in problems[:5])), root
+    if (_text(root, "fa:Fa/fa:P_1") or "") > today.date().isoformat():
+        return Verdict(450, semantic, ("P_1: data wystawienia w przyszłości",)), root
     return None, root
 
 
@@ -90,10 +88,11 @@ def process_plain(
     """Validate decrypted ``xml`` and register it (or the reason it was refused)."""
     verdict, root = _check_document(xml, sandbox.clock.now())
     record = _record(sandbox, session, got, verdict or Verdict(200, "Sukces"))
-    if root is None:
+    if root is not None:
+        record.number = _text(root, "fa:Fa/fa:P_2")
+        record.kind = _text(root, "fa:Fa/fa:RodzajFaktury")
+    if verdict is not None:
         return _add(sandbox, session, record)
-    record.number = _text(root, "fa:Fa/fa:P_2")
-    record.kind = _text(root, "fa:Fa/fa:RodzajFaktury")
     seller = _text(root, "fa:Podmiot1/fa:DaneIdentyfikacyjne/fa:NIP") or ""
     if seller != session.nip:
         record.code, record.description = 410, "Nieprawidłowy zakres uprawnień"
