@@ -1,0 +1,99 @@
+"""Read offers from the Allegro sandbox over real HTTP and check them against the Allegro pack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import httpx
+import pytest
+
+from omnistock.channels.base import PermanentChannelError
+from omnistock.compliance.allegro_reader import AllegroOfferReader
+from omnistock.compliance.packs import shipped_packs
+from omnistock.domain.compliance import check
+from omnistock.sandbox.allegro import create_app
+from omnistock.sandbox.common.base import SandboxOptions
+from omnistock.sandbox.common.server import SandboxServer
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+class Env:
+    def __init__(self, server: SandboxServer, sandbox, raw: httpx.Client, token: str) -> None:
+        self.server, self.sandbox, self.raw, self.token = server, sandbox, raw, token
+
+
+def _token(raw: httpx.Client, sandbox) -> str:
+    started = raw.post("/auth/oauth/device", data={"client_id": "omnistock-sandbox"}).json()
+    poll = {"grant_type": DEVICE_GRANT, "device_code": started["device_code"]}
+    raw.post("/auth/oauth/token", params=poll)  # first poll: authorization_pending
+    sandbox.clock.advance(5)
+    answer = raw.post("/auth/oauth/token", params=poll)
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[Env]:
+    app = create_app(SandboxOptions(empty=True))
+    server = SandboxServer(app).start()
+    raw = httpx.Client(base_url=server.url, auth=("omnistock-sandbox", "omnistock-sandbox"))
+    try:
+        sandbox = app.state.sandbox
+        seeded = raw.post(
+            "/_sandbox/offers",
+            json=[
+                {"id": "9001", "name": "Kubek", "stock": 3, "price": "19.99"},
+                {"id": "9002", "name": "Kubek emaliowany Jeż 300 ml", "stock": 5, "price": "29.99"},
+            ],
+        )
+        assert seeded.status_code == 201, seeded.text
+        yield Env(server, sandbox, raw, _token(raw, sandbox))
+    finally:
+        raw.close()
+        server.stop()
+
+
+def test_reads_offer_content_over_http(env: Env) -> None:
+    with AllegroOfferReader(env.server.url, env.token) as reader:
+        listing = reader.read("9002")
+    assert listing.offer == "9002"
+    assert listing.channel == "allegro"
+    assert listing.title == "Kubek emaliowany Jeż 300 ml"
+    assert str(listing.price) == "29.99"
+    assert listing.currency == "PLN"
+    assert listing.category
+
+
+def test_lists_every_offer_and_checks_them_before_and_after_the_title_rule(env: Env) -> None:
+    with AllegroOfferReader(env.server.url, env.token) as reader:
+        ids = list(reader.offer_ids())
+        listings = reader.read_many(ids)
+    assert sorted(ids) == ["9001", "9002"]
+    packs = shipped_packs(("allegro",))
+    before = check(listings, packs, date(2025, 5, 1))
+    after = check(listings, packs, date(2025, 5, 7))
+    short_before = {(v.offer, v.rule.id) for v in before.violations}
+    short_after = {(v.offer, v.rule.id) for v in after.violations}
+    assert ("9001", "title.length") not in short_before
+    assert ("9001", "title.length") in {(v.offer, v.rule.id) for v in before.upcoming}
+    assert ("9001", "title.length") in short_after
+    assert ("9002", "title.length") not in short_after
+    # the sandbox keeps no GPSR data, so both offers are reported — not crashed on
+    assert {("9001", "gpsr.responsible-producer"), ("9002", "gpsr.responsible-producer")} <= (
+        short_after
+    )
+
+
+def test_unknown_offer_and_bad_token_are_channel_errors(env: Env) -> None:
+    with (
+        AllegroOfferReader(env.server.url, env.token) as reader,
+        pytest.raises(PermanentChannelError, match="404"),
+    ):
+        reader.read("123")
+    with (
+        AllegroOfferReader(env.server.url, "not-a-token") as reader,
+        pytest.raises(PermanentChannelError),
+    ):
+        reader.read("9001")
