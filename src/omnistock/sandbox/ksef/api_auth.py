@@ -49,7 +49,7 @@ def auth_router(sandbox: KsefSandbox) -> APIRouter:
     router = APIRouter()
 
     @router.get("/security/public-key-certificates")
-    async def certificates(request: Request) -> list[dict[str, str]]:
+    async def certificates(request: Request) -> list[dict[str, Any]]:
         sandbox.spend("auth", limit_key(request, "-"))
         return [sandbox.token_key.listing(), sandbox.symmetric_key.listing()]
 

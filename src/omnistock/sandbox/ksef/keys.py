@@ -11,6 +11,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, padding, serialization
@@ -62,7 +63,7 @@ class KeyPair:
         )
         return sha256_b64(spki)
 
-    def listing(self) -> dict[str, str]:
+    def listing(self) -> dict[str, Any]:
         """This key as one ``PublicKeyCertificate`` of ``/security/public-key-certificates``."""
         der = self.certificate.public_bytes(serialization.Encoding.DER)
         return {
@@ -73,7 +74,7 @@ class KeyPair:
             "publicKeyId": self.public_key_id,
             "validFrom": _iso(self.certificate.not_valid_before_utc),
             "validTo": _iso(self.certificate.not_valid_after_utc),
-            "usage": self.usage,
+            "usage": [self.usage],
         }
 
     def decrypt(self, data: bytes) -> bytes:
