@@ -16,6 +16,8 @@ from starlette.types import ASGIApp
 
 from omnistock.sandbox.allegro import AllegroLimits, AllegroSandbox
 from omnistock.sandbox.allegro import create_app as create_allegro
+from omnistock.sandbox.allegro.api_auth import DEVICE_GRANT
+from omnistock.sandbox.allegro.errors import MEDIA_TYPE
 from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.common.server import SandboxServer
 
@@ -37,8 +39,7 @@ def serve() -> Iterator[Serve]:
         server.stop()
 
 
-MEDIA = "application/vnd.allegro.public.v1+json"
-DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+MEDIA = MEDIA_TYPE
 
 
 @dataclass
@@ -53,14 +54,14 @@ class AllegroEnv:
 
     def token(self) -> dict[str, Any]:
         """A fresh token pair through the device flow (auto-consent, clock advanced)."""
-        return device_token(self.raw, self.sandbox)
+        return _device_token(self.raw, self.sandbox)
 
     def reauth(self) -> None:
         """Give ``api`` a fresh access token (after the clock jumped past its expiry)."""
         self.api.headers["Authorization"] = f"Bearer {self.token()['access_token']}"
 
 
-def device_token(raw: httpx.Client, sandbox: AllegroSandbox) -> dict[str, Any]:
+def _device_token(raw: httpx.Client, sandbox: AllegroSandbox) -> dict[str, Any]:
     """Run the device flow: start, first poll (pending), wait an interval, poll again."""
     started = raw.post("/auth/oauth/device", data={"client_id": "omnistock-sandbox"})
     assert started.status_code == 200, started.text
@@ -84,7 +85,7 @@ def allegro_env(serve: Serve) -> Iterator[Callable[..., AllegroEnv]]:
         server = serve(app)
         sandbox = app.state.sandbox
         raw = httpx.Client(base_url=server.url, auth=("omnistock-sandbox", "omnistock-sandbox"))
-        token = device_token(raw, sandbox)
+        token = _device_token(raw, sandbox)
         api = httpx.Client(
             base_url=server.url,
             headers={
@@ -101,7 +102,7 @@ def allegro_env(serve: Serve) -> Iterator[Callable[..., AllegroEnv]]:
         client.close()
 
 
-def missing_exports(module_name: str) -> tuple[set[str], set[str]]:
+def _missing_exports(module_name: str) -> tuple[set[str], set[str]]:
     """(names in ``__all__`` that do not exist, public callables not in ``__all__``)."""
     module = importlib.import_module(module_name)
     exported = set(module.__all__)
@@ -113,3 +114,15 @@ def missing_exports(module_name: str) -> tuple[set[str], set[str]]:
         and not node.name.startswith("_")
     }
     return {n for n in exported if not hasattr(module, n)}, defined - exported
+
+
+@pytest.fixture(scope="session")
+def device_token() -> Callable[[httpx.Client, AllegroSandbox], dict[str, Any]]:
+    """``device_token(raw_client, sandbox)``: a token pair through the device flow."""
+    return _device_token
+
+
+@pytest.fixture(scope="session")
+def missing_exports() -> Callable[[str], tuple[set[str], set[str]]]:
+    """``missing_exports(module)``: (names in ``__all__`` missing, public names not listed)."""
+    return _missing_exports

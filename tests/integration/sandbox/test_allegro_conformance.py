@@ -12,11 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from conftest import MEDIA
 from fastapi.openapi.utils import get_openapi
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from werkzeug.datastructures import ImmutableMultiDict
+
+from omnistock.sandbox.allegro.errors import MEDIA_TYPE as MEDIA
 
 SPEC = Path(__file__).resolve().parents[4] / "shared" / "reference" / "allegro" / "openapi.yaml"
 

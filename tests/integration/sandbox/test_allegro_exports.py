@@ -5,7 +5,6 @@ from __future__ import annotations
 import pkgutil
 
 import pytest
-from conftest import missing_exports
 
 import omnistock.sandbox.allegro as allegro
 
@@ -15,7 +14,7 @@ MODULES = sorted(
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_all_lists_every_public_class_and_function(name: str) -> None:
+def test_all_lists_every_public_class_and_function(missing_exports, name: str) -> None:
     assert missing_exports(name) == (set(), set())
 
 

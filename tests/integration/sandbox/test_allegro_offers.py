@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import MEDIA
+
+from omnistock.sandbox.allegro.errors import MEDIA_TYPE as MEDIA
 
 
 def _seed(env, *offers: dict) -> list[dict]:

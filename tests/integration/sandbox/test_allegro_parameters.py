@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-from conftest import MEDIA
+
+from omnistock.sandbox.allegro.errors import MEDIA_TYPE as MEDIA
 
 
 def _setup(env) -> tuple[str, str]:

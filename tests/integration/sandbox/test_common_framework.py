@@ -203,13 +203,16 @@ def test_clock_advances_and_scales(serve) -> None:
     assert toy.clock.now().tzinfo is not None
 
 
-def test_unknown_route_and_crash_answer_in_the_api_shape(serve) -> None:
-    _, app = _toy_app()
+def test_unknown_route_and_crash_answer_in_the_api_shape(serve, caplog) -> None:
+    toy, app = _toy_app()
     with httpx.Client(base_url=serve(app).url) as client:
         missing = client.get("/nope")
         assert (missing.status_code, missing.json()) == (404, {"fake_error": 404})
         crash = client.get("/crash")
         assert (crash.status_code, crash.json()) == (500, {"fake_error": 500})
+        assert client.get("/ping").status_code == 200  # the keep-alive connection survives
+        assert toy.requests.entries("/crash")[0].status == 500
+    assert "sandbox crashed on GET /crash" in caplog.text
 
 
 def test_admin_docs_describe_admin_routes_only(serve) -> None:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from omnistock.sandbox.allegro.errors import AuthFailure
 from omnistock.sandbox.allegro.state import AllegroSandbox
 
-__all__ = ["CONSENT_PATH", "auth_router"]
+__all__ = ["CONSENT_PATH", "DEVICE_GRANT", "auth_router"]
 
 CONSENT_PATH = "/skojarz-aplikacje"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"

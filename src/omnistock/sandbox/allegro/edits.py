@@ -16,7 +16,9 @@ from typing import Any
 from omnistock.sandbox.allegro.errors import AllegroError
 from omnistock.sandbox.allegro.offers import MAX_STOCK, Offer, OfferStatus
 
-__all__ = ["OfferEdit", "PendingEdit", "apply_edit", "parse_edit"]
+__all__ = ["MAX_PRICE", "OfferEdit", "PendingEdit", "apply_edit", "parse_edit"]
+
+MAX_PRICE = Decimal("1000000000")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,7 +53,9 @@ def _stock(body: dict[str, Any]) -> int | None:
     stock = body.get("stock")
     if stock is None:
         return None
-    value = stock.get("available") if isinstance(stock, dict) else None
+    if not isinstance(stock, dict):
+        raise _invalid("stock", "must be an object")
+    value = stock.get("available")
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_STOCK:
@@ -68,9 +72,22 @@ def _price(body: dict[str, Any]) -> tuple[Decimal | None, str | None]:
         amount = Decimal(str(price["amount"]))
     except (KeyError, TypeError, InvalidOperation) as exc:
         raise _invalid("sellingMode.price.amount", "must be a decimal number") from exc
-    if amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise _invalid("sellingMode.price.amount", "must be positive with at most 2 decimals")
-    return amount, str(price.get("currency", "PLN"))
+    if not amount.is_finite() or not 0 < amount < MAX_PRICE or amount != round(amount, 2):
+        raise _invalid("sellingMode.price.amount", "must be a positive amount with 2 decimals")
+    currency = price.get("currency", "PLN")
+    if currency != "PLN":
+        raise _invalid("sellingMode.price.currency", "must be PLN on allegro-pl")
+    return amount, currency
+
+
+def _external(body: dict[str, Any]) -> str | None:
+    external = body.get("external")
+    if external is None:
+        return None
+    value = external.get("id") if isinstance(external, dict) else None
+    if not isinstance(value, str) or len(value) > 100:
+        raise _invalid("external.id", "must be a string of at most 100 characters")
+    return value
 
 
 def _name(body: dict[str, Any]) -> str | None:
@@ -88,6 +105,15 @@ def _status(body: dict[str, Any]) -> str | None:
     return status
 
 
+def _parameter_values(item: Any) -> list[Any]:
+    if not isinstance(item, dict):
+        return []
+    lists = [item.get("values", []), item.get("valuesIds", [])]
+    if not all(isinstance(v, list) for v in lists):
+        return []
+    return [v for v in [*lists[0], *lists[1]] if isinstance(v, str | int) and v != ""]
+
+
 def _parameters(body: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
     raw = body.get("parameters")
     if raw is None:
@@ -96,9 +122,7 @@ def _parameters(body: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]
         raise _invalid("parameters", "must be a list")
     parsed = []
     for n, item in enumerate(raw):
-        values = (
-            [*item.get("values", []), *item.get("valuesIds", [])] if isinstance(item, dict) else []
-        )
+        values = _parameter_values(item)
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not values:
             raise _invalid(f"parameters[{n}]", "needs an id and values or valuesIds")
         parsed.append((item["id"], tuple(str(v) for v in values)))
@@ -109,7 +133,6 @@ def parse_edit(body: Any) -> OfferEdit:
     """Validate a PATCH body (422 ``VALIDATION_ERROR`` naming the path)."""
     if not isinstance(body, dict):
         raise AllegroError(400, "BadRequestException", "Malformed request body")
-    external = body.get("external")
     price, currency = _price(body)
     return OfferEdit(
         name=_name(body),
@@ -117,7 +140,7 @@ def parse_edit(body: Any) -> OfferEdit:
         price=price,
         currency=currency,
         status=_status(body),
-        external_id=external.get("id") if isinstance(external, dict) else None,
+        external_id=_external(body),
         parameters=_parameters(body),
     )
 

@@ -3,6 +3,7 @@
 from omnistock.sandbox.common.admin import admin_router
 from omnistock.sandbox.common.base import SandboxBase, SandboxOptions, build_app
 from omnistock.sandbox.common.clock import SandboxClock
+from omnistock.sandbox.common.crash import CrashMiddleware
 from omnistock.sandbox.common.faults import (
     ADMIN_PREFIX,
     Burst429,
@@ -20,6 +21,7 @@ from omnistock.sandbox.common.server import SandboxServer
 __all__ = [
     "ADMIN_PREFIX",
     "Burst429",
+    "CrashMiddleware",
     "ErrorBody",
     "FaultConfig",
     "FaultDecision",

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from omnistock.sandbox.common.clock import SandboxClock
+from omnistock.sandbox.common.crash import CrashMiddleware
 from omnistock.sandbox.common.faults import (
     ADMIN_PREFIX,
     ErrorBody,
@@ -83,6 +84,7 @@ def build_app(
     from omnistock.sandbox.common.admin import admin_router
 
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(CrashMiddleware, error_body=error_body)
     app.add_middleware(FaultMiddleware, injector=sandbox.injector, error_body=error_body)
     app.add_middleware(RequestLogMiddleware, log=sandbox.requests, clock=sandbox.clock)
     _install_error_handlers(app, error_body, validation_error)
@@ -115,10 +117,5 @@ def _install_error_handlers(
             return validation_error(request, exc)
         return _raw_response(error_body, 400, None)
 
-    async def on_crash(request: Request, exc: Exception) -> Response:
-        log.error("sandbox crashed on %s %s", request.method, request.url.path, exc_info=exc)
-        return _raw_response(error_body, 500, None)
-
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(Exception, on_crash)

@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-from conftest import DEVICE_GRANT, MEDIA
 
 from omnistock.sandbox.allegro import create_app
+from omnistock.sandbox.allegro.api_auth import DEVICE_GRANT
+from omnistock.sandbox.allegro.errors import MEDIA_TYPE as MEDIA
 from omnistock.sandbox.common import SandboxOptions
 
 
