@@ -99,9 +99,9 @@ def recorded(env, make_xml) -> Recorder:
             ]
         )
         c.send([(f"{n}.xml", make_xml(f"FV/C/B{n}")) for n in range(12)])
+        reference = c.send_online([("z.xml", make_xml("FV/C/Z"))]).session_reference
         limit = {"groups": {"session_status": [{"limit": 1, "window_seconds": 3600}]}}
         httpx.put(f"{env.url}/_sandbox/limits", json=limit)
-        reference = c.send_online([("z.xml", make_xml("FV/C/Z"))]).session_reference
         c.reader.session_status(reference)
         with pytest.raises(KsefRateLimited):
             c.reader.session_status(reference)
