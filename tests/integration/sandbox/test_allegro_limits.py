@@ -41,6 +41,8 @@ def test_limits_can_change_at_run_time(allegro_env) -> None:
     assert env.raw.get("/_sandbox/limits").json()["client_requests_per_minute"] == 2
     bad = env.raw.put("/_sandbox/limits", json={"patch_per_minute": 0})
     assert bad.status_code == 422
+    env.raw.post("/_sandbox/reset")
+    assert env.raw.get("/_sandbox/limits").json()["client_requests_per_minute"] == 9000
 
 
 def test_command_budget_counts_offer_changes_per_minute(allegro_env) -> None:

@@ -51,11 +51,11 @@ class AllegroSandbox(SandboxBase):
 
     def __init__(self, options: SandboxOptions, limits: AllegroLimits | None = None) -> None:
         super().__init__(options)
-        self.limits = limits or AllegroLimits()
+        self.initial_limits = self.limits = limits or AllegroLimits()
         self.reset_state()
 
     def reset_state(self) -> None:
-        """Fresh books, tokens and limits; demo offers unless ``empty``."""
+        """Fresh books, tokens and start-up limits; demo offers unless ``empty``."""
         self.offer_events = OfferEventLog()
         self.offers = OfferBook(listener=self.offer_events.record)
         self.commands = CommandBook()
@@ -72,7 +72,7 @@ class AllegroSandbox(SandboxBase):
             clock=self.clock,
             rng=self.random,
         )
-        self.set_limits(self.limits)
+        self.set_limits(self.initial_limits)
         if not self.options.empty:
             for name, sku, stock, price in _DEMO:
                 self.add_offer(name=name, external_id=sku, available=stock, price=Decimal(price))
