@@ -79,3 +79,24 @@ class AllegroOfferReader:
             offset += len(offers)
             if len(offers) < _PAGE or offset >= int(page.get("totalCount", offset)):
                 return
+
+    def unfilled_parameters(self, kind: str) -> list[dict[str, Any]]:
+        """Offers with empty parameters, ``kind`` ``REQUIRED`` or ``REQUIREMENT_PLANNED``."""
+        return self._pages("/sale/offers/unfilled-parameters", "offers", {"parameterType": kind})
+
+    def scheduled_changes(self) -> list[dict[str, Any]]:
+        """Scheduled category parameter changes (``REQUIREMENT_CHANGE``, up to 3 months ahead)."""
+        return self._pages("/sale/category-parameters-scheduled-changes", "scheduledChanges", {})
+
+    def _pages(self, path: str, key: str, params: dict[str, str]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        while True:
+            page: Any = self._http.json(
+                "GET", path, params={**params, "limit": _PAGE, "offset": len(found)}
+            )
+            items = page.get(key) if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise MalformedResponse(f"allegro: {path}: no {key} list", channel="allegro")
+            found += [item for item in items if isinstance(item, dict)]
+            if len(items) < _PAGE:
+                return found

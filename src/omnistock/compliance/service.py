@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from omnistock.compliance.allegro_reader import AllegroOfferReader
+from omnistock.compliance.allegro_signals import merge_signals, signal_violations
 from omnistock.compliance.listings import load_listings
 from omnistock.compliance.packs import load_pack, shipped_packs
 from omnistock.domain.compliance import (
@@ -19,7 +22,38 @@ from omnistock.domain.compliance import (
 )
 from omnistock.domain.errors import Duplicate
 
-__all__ = ["check_listings", "pack_summary", "report_dict", "select_packs"]
+__all__ = [
+    "AllegroSnapshot",
+    "allegro_snapshot",
+    "check_listings",
+    "pack_summary",
+    "report_dict",
+    "select_packs",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllegroSnapshot:
+    """Every offer's content, and Allegro's own signals as violations (now / upcoming)."""
+
+    listings: tuple[ListingContent, ...]
+    required: tuple[Violation, ...]
+    planned: tuple[Violation, ...]
+
+    def merge_into(self, report: Report) -> Report:
+        return merge_signals(report, self.required, self.planned)
+
+
+def allegro_snapshot(reader: AllegroOfferReader, as_of: date) -> AllegroSnapshot:
+    """Read all offers, unfilled (required and planned) parameters and scheduled changes."""
+    listings = reader.read_many(list(reader.offer_ids()))
+    now, soon = signal_violations(
+        reader.unfilled_parameters("REQUIRED"),
+        reader.unfilled_parameters("REQUIREMENT_PLANNED"),
+        reader.scheduled_changes(),
+        as_of,
+    )
+    return AllegroSnapshot(listings=tuple(listings), required=tuple(now), planned=tuple(soon))
 
 
 def select_packs(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from omnistock.channels.base import PermanentChannelError
 from omnistock.compliance.allegro_reader import AllegroOfferReader
 from omnistock.compliance.packs import shipped_packs
+from omnistock.compliance.service import allegro_snapshot
 from omnistock.domain.compliance import check
 from omnistock.sandbox.allegro import create_app
 from omnistock.sandbox.common.base import SandboxOptions
@@ -34,25 +37,31 @@ def _token(raw: httpx.Client, sandbox) -> str:
     return str(answer.json()["access_token"])
 
 
-@pytest.fixture(scope="module")
-def env() -> Iterator[Env]:
+OFFERS = [
+    {"id": "9001", "name": "Kubek", "stock": 3, "price": "19.99"},
+    {"id": "9002", "name": "Kubek emaliowany Jeż 300 ml", "stock": 5, "price": "29.99"},
+]
+
+
+@contextmanager
+def running(offers: list[dict]) -> Iterator[Env]:
     app = create_app(SandboxOptions(empty=True))
     server = SandboxServer(app).start()
     raw = httpx.Client(base_url=server.url, auth=("omnistock-sandbox", "omnistock-sandbox"))
     try:
         sandbox = app.state.sandbox
-        seeded = raw.post(
-            "/_sandbox/offers",
-            json=[
-                {"id": "9001", "name": "Kubek", "stock": 3, "price": "19.99"},
-                {"id": "9002", "name": "Kubek emaliowany Jeż 300 ml", "stock": 5, "price": "29.99"},
-            ],
-        )
+        seeded = raw.post("/_sandbox/offers", json=offers)
         assert seeded.status_code == 201, seeded.text
         yield Env(server, sandbox, raw, _token(raw, sandbox))
     finally:
         raw.close()
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[Env]:
+    with running(OFFERS) as started:
+        yield started
 
 
 def test_reads_offer_content_over_http(env: Env) -> None:
@@ -97,3 +106,48 @@ def test_unknown_offer_and_bad_token_are_channel_errors(env: Env) -> None:
         pytest.raises(PermanentChannelError),
     ):
         reader.read("9001")
+
+
+def test_unfilled_and_planned_parameters_become_violations(monkeypatch) -> None:
+    offers = [
+        {"id": "9101", "name": "Kurtka zimowa męska czarna", "stock": 1, "price": "199.00",
+         "category_id": "77", "parameters": {"3": ["L"]}},
+        {"id": "9102", "name": "Kurtka zimowa damska biała", "stock": 1, "price": "199.00",
+         "category_id": "77", "parameters": {"1": ["x"], "2": ["y"], "3": ["M"]}},
+    ]  # fmt: skip
+    with running(offers) as env:
+        now = env.sandbox.now()
+        soon = now + timedelta(days=20)
+        rules = [
+            {"category_id": "77", "parameter_id": "1"},
+            {"category_id": "77", "parameter_id": "2", "required_from": soon.isoformat()},
+        ]
+        assert env.raw.post("/_sandbox/category-parameters", json=rules).status_code == 201
+        with AllegroOfferReader(env.server.url, env.token) as reader:
+            snapshot = allegro_snapshot(reader, now.date())
+        report = snapshot.merge_into(check(list(snapshot.listings), [], now.date(), 30))
+        assert [(v.offer, v.rule.id) for v in report.violations] == [
+            ("9101", "parameter.required.77.1")
+        ]
+        assert [(v.offer, v.rule.id, v.rule.effective_from) for v in report.upcoming] == [
+            ("9101", "parameter.planned.77.2", soon.date())
+        ]
+        narrow = snapshot.merge_into(check(list(snapshot.listings), [], now.date(), 10))
+        assert narrow.upcoming == ()
+
+        from typer.testing import CliRunner
+
+        from omnistock.entrypoints.cli import _register, app
+
+        _register()
+        monkeypatch.setenv("OMNISTOCK_ALLEGRO_TOKEN", env.token)
+        args = ["compliance", "check", "--from-allegro", env.server.url, "--json", "--lang", "en"]
+        result = CliRunner().invoke(app, [*args, "--as-of", now.date().isoformat()])
+        body = json.loads(result.stdout)
+        assert result.exit_code == 1
+        rules = {(v["offer"], v["rule"]) for v in body["violations"]}
+        assert ("9101", "parameter.required.77.1") in rules
+        assert ("9102", "title.length") not in rules
+        assert {(v["offer"], v["rule"]) for v in body["upcoming"]} == {
+            ("9101", "parameter.planned.77.2")
+        }

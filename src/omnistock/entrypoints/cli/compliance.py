@@ -9,13 +9,16 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from omnistock.domain.compliance import Lang, ListingContent, Report
+from omnistock.domain.compliance import Lang, Report
 from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.cli import render
+
+if TYPE_CHECKING:
+    from omnistock.compliance.service import AllegroSnapshot
 
 rules_app = typer.Typer(help="Marketplace rule packs: validate and list.", no_args_is_help=True)
 compliance_app = typer.Typer(
@@ -82,14 +85,15 @@ def _as_of(value: str | None) -> date:
         raise InvalidValue(f"bad date {value!r}: expected YYYY-MM-DD", field="--as-of") from None
 
 
-def _from_allegro(url: str) -> list[ListingContent]:
+def _from_allegro(url: str, day: date) -> AllegroSnapshot:
     from omnistock.compliance.allegro_reader import AllegroOfferReader
+    from omnistock.compliance.service import allegro_snapshot
 
     token = os.environ.get(TOKEN_ENV)
     if not token:
         raise InvalidValue(f"set {TOKEN_ENV} to an Allegro access token", field="--from-allegro")
     with AllegroOfferReader(url, token) as reader:
-        return reader.read_many(list(reader.offer_ids()))
+        return allegro_snapshot(reader, day)
 
 
 def _show(report: Report, lang: Lang) -> None:
@@ -131,7 +135,9 @@ def check_cmd(
     from_allegro: Annotated[
         str | None,
         typer.Option(
-            "--from-allegro", metavar="URL", help=f"Read every offer from Allegro (${TOKEN_ENV})."
+            "--from-allegro",
+            metavar="URL",
+            help=f"Read every offer and its unfilled parameters from Allegro (${TOKEN_ENV}).",
         ),
     ] = None,
     packs: PackOpt = None,
@@ -148,8 +154,11 @@ def check_cmd(
         raise InvalidValue("give --listings FILE or --from-allegro URL", field="--listings")
     day = _as_of(as_of)
     selected = select_packs(channel, packs or [], shipped=not no_shipped)
-    extra = _from_allegro(from_allegro) if from_allegro else []
+    snapshot = _from_allegro(from_allegro, day) if from_allegro else None
+    extra = snapshot.listings if snapshot else ()
     report = check_listings(listings or [], selected, day, upcoming_days, extra)
+    if snapshot and channel in (None, "allegro"):
+        report = snapshot.merge_into(report)  # Allegro's unfilled-parameter signals
     if as_json:
         render.emit_json(report_dict(report, lang))
     else:
