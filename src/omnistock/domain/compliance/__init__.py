@@ -10,6 +10,8 @@ from omnistock.domain.compliance.content import (
     Parameter,
     ShippingRates,
 )
+from omnistock.domain.compliance.daily import DailyResult, daily_run
+from omnistock.domain.compliance.gate import PushGate
 from omnistock.domain.compliance.parse import PackError, parse_pack
 from omnistock.domain.compliance.rules import (
     Check,
@@ -30,12 +32,14 @@ __all__ = [
     "CompiledRule",
     "Condition",
     "ConditionOp",
+    "DailyResult",
     "Gpsr",
     "Image",
     "Lang",
     "ListingContent",
     "PackError",
     "Parameter",
+    "PushGate",
     "Report",
     "Rule",
     "RuleAlert",
@@ -46,6 +50,7 @@ __all__ = [
     "Violation",
     "check",
     "compile_packs",
+    "daily_run",
     "parse_pack",
     "upcoming_alerts",
     "violation_key",
