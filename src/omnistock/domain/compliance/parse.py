@@ -28,7 +28,7 @@ from omnistock.domain.compliance.rules import (
 )
 from omnistock.domain.errors import InvalidValue
 
-__all__ = ["PackError", "Path", "parse_pack"]
+__all__ = ["PackError", "Path", "parse_check", "parse_pack"]
 
 Path = tuple[str | int, ...]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
