@@ -12,9 +12,9 @@ from typing import Any
 
 from omnistock.channels.allegro.api import MEDIA_TYPE
 from omnistock.channels.allegro.errors import parse_error
-from omnistock.channels.base import MalformedResponse
+from omnistock.channels.base import MalformedResponse, PermanentChannelError
 from omnistock.channels.http import ChannelHttp, HttpSettings
-from omnistock.compliance.allegro_offer import from_allegro_offer
+from omnistock.compliance.allegro_offer import from_allegro_offer, with_shipping_rates
 from omnistock.domain.compliance import ListingContent
 from omnistock.domain.errors import InvalidValue
 
@@ -34,6 +34,7 @@ class AllegroOfferReader:
             headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
             settings=settings,
         )
+        self._rates: dict[str, dict[str, Any] | None] = {}
 
     def __enter__(self) -> AllegroOfferReader:
         return self
@@ -50,16 +51,30 @@ class AllegroOfferReader:
         self._http.close()
 
     def read(self, offer_id: str) -> ListingContent:
-        """One offer's content."""
+        """One offer's content, with its shipping rate set's ``type``/``dispatchCountry``."""
         body = self._http.json("GET", f"/sale/product-offers/{offer_id}", offer_id=offer_id)
         if not isinstance(body, dict):
             raise MalformedResponse(
                 f"allegro: offer {offer_id}: expected a JSON object", channel="allegro"
             )
         try:
-            return from_allegro_offer(body)
+            listing = from_allegro_offer(body)
         except InvalidValue as exc:
             raise MalformedResponse(f"allegro: offer {offer_id}: {exc}", channel="allegro") from exc
+        rates = self.shipping_rates(listing.shipping.id) if listing.shipping.id else None
+        return with_shipping_rates(listing, rates) if rates is not None else listing
+
+    def shipping_rates(self, rates_id: str) -> dict[str, Any] | None:
+        """``GET /sale/shipping-rates/{id}`` once per set (cached); ``None`` if Allegro has none."""
+        if rates_id not in self._rates:
+            try:
+                body = self._http.json("GET", f"/sale/shipping-rates/{rates_id}")
+            except PermanentChannelError as exc:
+                if exc.http_status != 404:
+                    raise
+                body = None
+            self._rates[rates_id] = body if isinstance(body, dict) else None
+        return self._rates[rates_id]
 
     def read_many(self, offer_ids: Iterable[str]) -> list[ListingContent]:
         """Several offers, one request each, in the given order."""
