@@ -4,8 +4,8 @@ Precedence for the database URL: ``db_url`` argument (``--db``) > ``OMNISTOCK_DB
 ``[database] url`` in the config file > ``sqlite:///./omnistock.db``. The config file is the
 ``config_file`` argument (``--config``) or ``OMNISTOCK_CONFIG``. Nothing is read at import time.
 
-Sections for later areas (``channels``, ``notify``, ``invoicing``, ``privacy``, ``sync``) are
-optional tables kept as read; each area validates its own section when it is wired.
+Sections for later areas (``channels``, ``sync``, ``notify``, ``invoicing``, ``privacy``,
+``compliance``, ``api``) are optional tables kept as read; each area validates its own section.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from omnistock.domain.errors import InvalidValue
 DEFAULT_DB_URL = "sqlite:///./omnistock.db"
 ENV_DB = "OMNISTOCK_DB"
 ENV_CONFIG = "OMNISTOCK_CONFIG"
-AREA_SECTIONS = ("channels", "sync", "notify", "invoicing", "privacy")
+AREA_SECTIONS = ("channels", "sync", "notify", "invoicing", "privacy", "compliance", "api")
 """Optional tables owned by later areas; parsed leniently (must be tables, content kept)."""
 
 _DATABASE_KEYS: Mapping[str, type] = {"url": str}

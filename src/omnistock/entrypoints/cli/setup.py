@@ -32,6 +32,8 @@ url = {url}
 # [notify]                  # planned: SMS (SMSAPI.pl), e-mail (SMTP), webhook
 # [invoicing]               # planned: seller data, KSeF environment
 # [privacy]                 # planned: retention periods, encryption key source
+# [compliance]              # planned: marketplace rule packs
+# [api]                     # planned: REST API and dashboard (omnistock serve)
 """
 
 
