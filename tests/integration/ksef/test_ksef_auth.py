@@ -63,3 +63,24 @@ def test_auth_token_can_be_redeemed_only_once(env):
     )
     assert answer.status_code == 400
     assert answer.json()["exception"]["exceptionDetailList"][0]["exceptionCode"] == 21405
+
+
+def test_access_token_refused_by_ksef_is_renewed_once_and_the_call_repeated(env, make_xml):
+    client = env.client()
+    tokens = client.authenticate()
+    del env.sandbox.bearers[tokens.access]  # KSeF forgot/revoked it before its expiry
+    accepted = client.submit(make_xml("FV/2026/11/0401"))
+    assert accepted.ksef_number
+    assert client.auth.tokens is not None
+    assert client.auth.tokens.access != tokens.access
+    statuses = [e.status for e in env.sandbox.requests.entries("/sessions/online")]
+    assert statuses[0] == 401
+
+
+def test_authentication_in_progress_is_polled_until_done(env):
+    httpx.put(f"{env.url}/_sandbox/faults", json={"async_delay_seconds": 3})
+    try:
+        env.client().authenticate()
+    finally:
+        httpx.put(f"{env.url}/_sandbox/faults", json={})
+    assert sum(env.waits) >= 3  # waited (in sandbox time) while the status said 100

@@ -46,3 +46,13 @@ def test_resending_a_batch_after_a_crash_resolves_every_invoice(env, make_xml):
     assert [a.ksef_number for a in again.accepted] == [a.ksef_number for a in first.accepted]
     received = httpx.get(f"{env.url}/_sandbox/invoices").json()
     assert sum(1 for r in received if r["code"] == 200) == 25
+
+
+def test_batch_with_no_valid_invoice_ends_445_and_reports_every_rejection(env, make_xml):
+    files = [(f"{n}.xml", make_xml(f"FV/X/{n}").replace(b"<JST>2</JST>", b"")) for n in range(1, 4)]
+    report = env.client(online_max=1).send(files)
+    assert report.accepted == ()
+    assert [e.code for e in report.rejected] == [450, 450, 450]
+    assert report.upo_pages == ()
+    session = env.sandbox.sessions[report.session_reference]
+    assert session.code == 445

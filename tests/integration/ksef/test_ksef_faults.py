@@ -8,6 +8,9 @@ import httpx
 import pytest
 
 from omnistock.invoicing.ksef import KsefClient, KsefRateLimited, KsefSettings, KsefUnavailable
+from omnistock.sandbox.common.base import SandboxOptions
+from omnistock.sandbox.common.server import SandboxServer
+from omnistock.sandbox.ksef import create_app
 
 
 def limit(env, group: str, count: int, seconds: float) -> None:
@@ -71,3 +74,17 @@ def test_nothing_listening_means_ksef_unavailable():
     settings = KsefSettings(base_url=f"http://127.0.0.1:{port}", nip="5261040828", token="t")
     with KsefClient(settings) as client, pytest.raises(KsefUnavailable, match="unreachable"):
         client.authenticate()
+
+
+def test_time_scale_compresses_the_hourly_window_and_retry_after_follows():
+    app = create_app(SandboxOptions(time_scale=360))  # an hour per 10 real seconds
+    app.state.sandbox.set_limits({"online_open": [(1, 3600)]})
+    with SandboxServer(app) as server:
+        settings = KsefSettings(
+            base_url=server.url, nip="5261040828", token="omnistock-sandbox", rate_retries=0
+        )
+        with KsefClient(settings, now=app.state.sandbox.clock.now) as client:
+            client.online_session().close()
+            with pytest.raises(KsefRateLimited) as caught:
+                client.online_session()
+    assert caught.value.retry_after == 10  # the sandbox hour left, in real seconds

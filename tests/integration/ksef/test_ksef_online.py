@@ -106,3 +106,13 @@ def test_invoice_of_another_seller_is_refused_410(env, make_xml):
     report = env.client().send_online([("x.xml", xml)])
     assert report.outcomes[0].error is not None
     assert report.outcomes[0].error.code == 410
+
+
+def test_invoice_still_processing_is_polled_until_its_number_arrives(env, make_xml):
+    httpx.put(f"{env.url}/_sandbox/faults", json={"async_delay_seconds": 5})
+    try:
+        accepted = env.client(poll_interval=1.0).submit(make_xml("FV/2026/11/0500"))
+    finally:
+        httpx.put(f"{env.url}/_sandbox/faults", json={})
+    assert parse_ksef_number(accepted.ksef_number)
+    assert env.waits.count(1.0) >= 5  # status 150 seen while KSeF "processed" it

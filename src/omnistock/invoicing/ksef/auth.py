@@ -102,6 +102,12 @@ class KsefAuth:
             return self.refresh().access
         return tokens.access
 
+    def renew(self) -> str:
+        """A new access token now (after KSeF refused the current one)."""
+        if self.tokens is None or self.tokens.refresh_until - MARGIN <= self._now():
+            return self.login().access
+        return self.refresh().access
+
     def login(self) -> TokenPair:
         """The full token flow; raises ``KsefAuthFailed`` when KSeF refuses the token."""
         challenge = self._http.call("POST", "/auth/challenge").json()

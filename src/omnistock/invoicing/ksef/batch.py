@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from omnistock.invoicing.ksef.auth import PublicKeys
 from omnistock.invoicing.ksef.crypto import SessionKey, digest
 from omnistock.invoicing.ksef.errors import InvoiceRejected, KsefSessionFailed
-from omnistock.invoicing.ksef.http import KsefHttp
+from omnistock.invoicing.ksef.http import BearerSource, KsefHttp
 from omnistock.invoicing.ksef.online import FORM_CODE
 from omnistock.invoicing.ksef.poll import Poller
 from omnistock.invoicing.ksef.results import BatchReport, Outcome
@@ -48,7 +48,7 @@ class BatchSender:
     def __init__(
         self,
         http: KsefHttp,
-        bearer: Callable[[], str],
+        bearer: BearerSource,
         keys: PublicKeys,
         poller: Poller,
         reader: SessionReader,
@@ -70,7 +70,7 @@ class BatchSender:
         session = self._open(key, archive, parts, offline_mode)
         reference = session["referenceNumber"]
         self._upload(session["partUploadRequests"], parts)
-        self._http.call("POST", f"/sessions/batch/{reference}/close", bearer=self._bearer())
+        self._http.call("POST", f"/sessions/batch/{reference}/close", bearer=self._bearer)
         status = self._wait(reference)
         return BatchReport(
             session_reference=reference,
@@ -98,7 +98,7 @@ class BatchSender:
             "offlineMode": offline_mode,
         }
         return dict(
-            self._http.call("POST", "/sessions/batch", bearer=self._bearer(), json=body).json()
+            self._http.call("POST", "/sessions/batch", bearer=self._bearer, json=body).json()
         )
 
     def _upload(self, requests: list[dict[str, Any]], parts: list[bytes]) -> None:

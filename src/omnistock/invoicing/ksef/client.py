@@ -75,7 +75,7 @@ class KsefClient:
             self.http, self.public_keys, nip=settings.nip, token=settings.token,
             poller=self._poller, now=now,
         )  # fmt: skip
-        self.reader = SessionReader(self.http, self.auth.bearer, settings.page_size)
+        self.reader = SessionReader(self.http, self.auth, settings.page_size)
 
     def public_keys(self) -> PublicKeys:
         """The Ministry's certificates (fetched once per client)."""
@@ -89,9 +89,7 @@ class KsefClient:
 
     def online_session(self) -> OnlineSession:
         """Open an online session (a context manager that closes it)."""
-        return OnlineSession(
-            self.http, self.auth.bearer, self.public_keys(), self._poller, self.reader
-        )
+        return OnlineSession(self.http, self.auth, self.public_keys(), self._poller, self.reader)
 
     def submit(self, xml: bytes, *, offline_mode: bool = False) -> Accepted:
         """Send one invoice in its own online session; ``Accepted`` with its UPO, or raise."""
@@ -129,7 +127,7 @@ class KsefClient:
     ) -> BatchReport:
         """All ``(name, xml)`` through one batch session (names must be unique)."""
         sender = BatchSender(
-            self.http, self.auth.bearer, self.public_keys(), self._poller, self.reader,
+            self.http, self.auth, self.public_keys(), self._poller, self.reader,
             part_size=self.settings.part_size,
         )  # fmt: skip
         return sender.send(files, offline_mode=offline_mode)

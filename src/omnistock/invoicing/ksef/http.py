@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -26,7 +26,7 @@ from omnistock.invoicing.ksef.errors import (
     KsefUnavailable,
 )
 
-__all__ = ["KsefHttp", "retry_after_seconds"]
+__all__ = ["BearerSource", "KsefHttp", "retry_after_seconds"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,14 @@ def _problem(response: httpx.Response) -> tuple[str, list[int]]:
     return text, codes
 
 
+class BearerSource(Protocol):
+    """Where access tokens come from: the current one, and a forced renewal after a 401."""
+
+    def bearer(self) -> str: ...
+
+    def renew(self) -> str: ...
+
+
 class KsefHttp:
     """Synchronous KSeF HTTP access relative to ``base_url`` (e.g. ``…/v2``)."""
 
@@ -102,15 +110,38 @@ class KsefHttp:
         method: str,
         path: str,
         *,
-        bearer: str | None = None,
+        bearer: str | BearerSource | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
-        """Send one API request (``path`` relative to the base URL); a 2xx response or raise."""
+        """Send one API request (``path`` relative to the base URL); a 2xx response or raise.
+
+        With a ``BearerSource``, a 401 (token expired or revoked on KSeF's side, #138) renews
+        the token once and repeats the request.
+        """
+        if isinstance(bearer, str) or bearer is None:
+            return self._send(method, path, bearer, json, headers, params)
+        try:
+            return self._send(method, path, bearer.bearer(), json, headers, params)
+        except KsefAuthFailed as exc:
+            if exc.status != 401:
+                raise
+            log.info("KSeF 401 on %s; renewing the access token", path)
+            return self._send(method, path, bearer.renew(), json, headers, params)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        token: str | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        params: Mapping[str, Any] | None,
+    ) -> httpx.Response:
         merged = dict(headers or {})
-        if bearer is not None:
-            merged["Authorization"] = f"Bearer {bearer}"
+        if token is not None:
+            merged["Authorization"] = f"Bearer {token}"
         for attempt in range(self.rate_retries + 1):
             with _translated(method, path):
                 response = self._client.request(

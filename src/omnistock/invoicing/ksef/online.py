@@ -7,13 +7,12 @@ read by polling the invoice status.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from omnistock.invoicing.ksef.auth import PublicKeys
 from omnistock.invoicing.ksef.crypto import SessionKey, b64, digest
 from omnistock.invoicing.ksef.errors import InvoiceRejected
-from omnistock.invoicing.ksef.http import KsefHttp
+from omnistock.invoicing.ksef.http import BearerSource, KsefHttp
 from omnistock.invoicing.ksef.poll import Poller
 from omnistock.invoicing.ksef.results import Accepted
 from omnistock.invoicing.ksef.sessions import PENDING, SessionReader
@@ -29,7 +28,7 @@ class OnlineSession:
     def __init__(
         self,
         http: KsefHttp,
-        bearer: Callable[[], str],
+        bearer: BearerSource,
         keys: PublicKeys,
         poller: Poller,
         reader: SessionReader,
@@ -37,7 +36,7 @@ class OnlineSession:
         self._http, self._bearer, self._poller, self._reader = http, bearer, poller, reader
         self._key = SessionKey.generate()
         body = {"formCode": FORM_CODE, "encryption": self._key.encryption_info(keys.symmetric)}
-        opened = http.call("POST", "/sessions/online", bearer=bearer(), json=body).json()
+        opened = http.call("POST", "/sessions/online", bearer=bearer, json=body).json()
         self.reference: str = opened["referenceNumber"]
         self.closed = False
 
@@ -54,7 +53,7 @@ class OnlineSession:
             "offlineMode": offline_mode,
         }
         path = f"/sessions/online/{self.reference}/invoices"
-        answer = self._http.call("POST", path, bearer=self._bearer(), json=body).json()
+        answer = self._http.call("POST", path, bearer=self._bearer, json=body).json()
         return str(answer["referenceNumber"])
 
     def wait(self, invoice_reference: str, invoice_hash: str, *, upo: bool = True) -> Accepted:
@@ -76,7 +75,7 @@ class OnlineSession:
         """``POST /sessions/online/{ref}/close`` (starts the collective UPO); idempotent."""
         if not self.closed:
             path = f"/sessions/online/{self.reference}/close"
-            self._http.call("POST", path, bearer=self._bearer())
+            self._http.call("POST", path, bearer=self._bearer)
             self.closed = True
 
     def __enter__(self) -> OnlineSession:

@@ -7,12 +7,12 @@ its number (``already_submitted``); different → ``InvoiceDuplicate`` (a number
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from omnistock.invoicing.ksef.errors import InvoiceDuplicate, InvoiceRejected, rejection
-from omnistock.invoicing.ksef.http import KsefHttp
+from omnistock.invoicing.ksef.http import BearerSource, KsefHttp
 from omnistock.invoicing.ksef.results import Accepted
 
 __all__ = ["SessionReader"]
@@ -24,12 +24,12 @@ Status = dict[str, Any]
 class SessionReader:
     """Status, invoice list and UPO reads of any session of the authenticated seller."""
 
-    def __init__(self, http: KsefHttp, bearer: Callable[[], str], page_size: int) -> None:
+    def __init__(self, http: KsefHttp, bearer: BearerSource, page_size: int) -> None:
         self._http, self._bearer, self._page_size = http, bearer, page_size
         self._originals: dict[str, dict[str, Status]] = {}  # session → KSeF number → status
 
     def _get(self, path: str, **kwargs: Any) -> Any:
-        return self._http.call("GET", path, bearer=self._bearer(), **kwargs)
+        return self._http.call("GET", path, bearer=self._bearer, **kwargs)
 
     def session_status(self, session: str) -> Status:
         """``GET /sessions/{ref}``."""
