@@ -1,0 +1,146 @@
+"""Amazon orders for the importer: ``searchOrders`` with ``lastUpdatedAfter`` and ``getOrder``.
+
+Implements ``omnistock.service.order_ports.OrderFeed`` with one feed, ``orders``. Orders API
+2026-01-01 ``GET /orders/2026-01-01/orders`` with ``includedData=FULFILLMENT,BUYER,RECIPIENT``
+(status at ``fulfillment.fulfillmentStatus``; buyer data is withheld while an order is
+``PENDING`` and arrives with a later update). The cursor is the adapter's JSON
+``{"after", "token"}``: pages follow ``paginationToken``; after the last page ``after`` is the
+``lastUpdatedBefore`` Amazon echoes. ``fetch`` is ``getOrder``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from omnistock.channels.amazon.api import SpApi
+from omnistock.channels.base import MalformedResponse, PermanentChannelError
+from omnistock.domain.errors import InvalidValue
+from omnistock.domain.ids import ChannelId
+from omnistock.domain.orders import Address, ObservedOrder, OrderLine, PersonalData
+from omnistock.domain.orders import channel_status as map_status
+from omnistock.domain.orders.feed import FeedEntry, FeedPage
+
+__all__ = ["INCLUDED", "AmazonOrderFeed", "parse_amazon_order"]
+
+ORDERS = "/orders/2026-01-01/orders"
+INCLUDED = "FULFILLMENT,BUYER,RECIPIENT"
+PAGE_SIZE = 100
+FIRST_LOOKBACK = timedelta(days=1)
+
+
+def _time(value: Any) -> datetime:
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class AmazonOrderFeed:
+    """One seller's orders in one marketplace (synchronous, through ``SpApi``)."""
+
+    feeds = ("orders",)
+
+    def __init__(
+        self, api: SpApi, marketplace_id: str, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.api = api
+        self.marketplace_id = marketplace_id
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def channel(self) -> ChannelId:
+        return ChannelId(self.api.channel)
+
+    def changes(self, feed: str, cursor: str | None) -> FeedPage:
+        if feed != "orders":
+            raise InvalidValue(f"Amazon has no order feed {feed!r}", field="feed")
+        start = {"after": _iso(self._clock() - FIRST_LOOKBACK), "token": None}
+        state = json.loads(cursor) if cursor else start
+        params: dict[str, Any] = {
+            "lastUpdatedAfter": state["after"],
+            "marketplaceIds": self.marketplace_id,
+            "maxResultsPerPage": PAGE_SIZE,
+            "includedData": INCLUDED,
+        }
+        if state.get("token"):
+            params["paginationToken"] = state["token"]
+        body = self.api.json("GET", ORDERS, params=params)
+        found = body.get("orders") if isinstance(body, dict) else None
+        if not isinstance(found, list):
+            raise MalformedResponse(f"{self.channel}: answer without an orders list")
+        entries = tuple(
+            FeedEntry(external_id=str(o.get("orderId", "")), raw=o)
+            for o in found
+            if isinstance(o, dict)
+        )
+        token = (body.get("pagination") or {}).get("nextToken")
+        if token:
+            cursor_next = json.dumps({"after": state["after"], "token": token})
+            return FeedPage(entries=entries, cursor=cursor_next, has_more=True)
+        bound = body.get("lastUpdatedBefore") or _iso(self._clock())
+        return FeedPage(entries=entries, cursor=json.dumps({"after": bound, "token": None}))
+
+    def fetch(self, external_id: str) -> Mapping[str, Any] | None:
+        params = {"includedData": INCLUDED}
+        try:
+            body = self.api.json("GET", f"{ORDERS}/{external_id}", params=params)
+        except PermanentChannelError as exc:
+            if exc.http_status == 404:
+                return None
+            raise
+        order = body.get("order") if isinstance(body, dict) else None
+        return order if isinstance(order, dict) else None
+
+    def parse(self, raw: Mapping[str, Any]) -> ObservedOrder:
+        return parse_amazon_order(self.channel, raw)
+
+
+def _personal(raw: Mapping[str, Any]) -> PersonalData | None:
+    buyer = raw.get("buyer") or {}
+    address = (raw.get("recipient") or {}).get("deliveryAddress") or {}
+    if not buyer and not address:
+        return None
+    street = " ".join(str(address.get(k) or "") for k in ("addressLine1", "addressLine2"))
+    return PersonalData(
+        name=str(buyer.get("buyerName") or address.get("name") or ""),
+        delivery=Address(
+            name=str(address.get("name") or ""),
+            street=street.strip(),
+            city=str(address.get("city") or ""),
+            post_code=str(address.get("postalCode") or ""),
+            country=str(address.get("countryCode") or "PL"),
+        )
+        if address
+        else None,
+        email=buyer.get("buyerEmail") or None,
+        phone=address.get("phone") or None,
+    )
+
+
+def parse_amazon_order(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedOrder:
+    """An Orders 2026-01-01 ``Order`` as an ``ObservedOrder``; ``InvalidValue`` if malformed."""
+    raw_status = str((raw.get("fulfillment") or {}).get("fulfillmentStatus") or "")
+    status = map_status("amazon", raw_status)
+    if status is None:
+        raise InvalidValue(f"unknown fulfillment status {raw_status!r}", field="fulfillmentStatus")
+    return ObservedOrder(
+        channel=channel,
+        external_id=str(raw["orderId"]),
+        status=status,
+        channel_status=raw_status,
+        lines=tuple(
+            OrderLine(
+                line_id=str(item["orderItemId"]),
+                offer_id=str(item["product"]["sellerSku"]),
+                quantity=int(item["quantityOrdered"]),
+            )
+            for item in raw["orderItems"]
+        ),
+        updated_at=_time(raw["lastUpdatedTime"]),
+        personal=_personal(raw),
+    )

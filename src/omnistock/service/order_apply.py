@@ -1,0 +1,218 @@
+"""Apply one observed order inside an open unit of work: store it, apply its stock effects.
+
+The caller owns the transaction (an import commits the orders of a page together with its
+cursor). Effects follow ``omnistock.domain.orders.order_effects``; every effect recomputes the
+touched SKUs (and kits containing them) so the sync engine pushes the other channels at once.
+Logs carry ids only, never personal data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from omnistock.domain.ids import ChannelId, Sku, WarehouseId
+from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
+from omnistock.domain.inventory import Reservation
+from omnistock.domain.ledger import Movement, MovementKind
+from omnistock.domain.orders import (
+    EffectKind,
+    LineEffect,
+    ObservedOrder,
+    OrderLine,
+    OrderStatus,
+    advance,
+    consume_key,
+    order_effects,
+)
+from omnistock.service.allocation import recompute_in
+from omnistock.service.order_ports import OrderUow
+from omnistock.service.order_privacy import ContactPolicy, PersonalSealer, minimise
+
+__all__ = ["Applied", "apply_observed", "quarantine"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Applied:
+    """What applying one observation did."""
+
+    order_id: int
+    created: bool
+    before: OrderStatus | None
+    after: OrderStatus
+    effects: int
+    listings_changed: int
+    unlinked: bool
+
+
+def _link(uow: OrderUow, observed: ObservedOrder) -> tuple[OrderLine, ...]:
+    skus = uow.orders.offer_skus(observed.channel, [line.offer_id for line in observed.lines])
+    return tuple(dataclasses.replace(ln, sku=skus.get(ln.offer_id)) for ln in observed.lines)
+
+
+def apply_observed(
+    uow: OrderUow,
+    observed: ObservedOrder,
+    *,
+    sealer: PersonalSealer,
+    contacts: ContactPolicy,
+    now: datetime,
+) -> Applied:
+    """Upsert ``observed`` (one row per channel + external id) and apply its stock effects."""
+    stored = uow.orders.claim(observed.channel, observed.external_id, now=now)
+    before: OrderStatus | None = stored.status
+    stale = (
+        stored.channel_updated_at is not None and observed.updated_at < stored.channel_updated_at
+    )
+    after = before if (stale and before is not None) else advance(before, observed.status)
+    lines = stored.lines if stale and before is not None else _link(uow, observed)
+    effects = order_effects(
+        observed.channel, before, after, stored.lines, lines, uow.products.bundles()
+    )
+    touched = _apply_effects(uow, observed, effects, now)
+    changed = recompute_in(uow, touched, now=now) if touched else 0
+    unlinked = any(line.sku is None for line in lines)
+    values = _values(observed, after, unlinked, stale, now)
+    if observed.personal is not None and not stale:
+        kept = minimise(observed.personal, observed.invoice_requested, contacts)
+        values |= sealer.seal_order(stored.id, kept)
+    uow.orders.save(stored.id, values, lines)
+    if unlinked and (before is None or not stored.unlinked):
+        _unlinked_incident(uow, observed, lines, now)
+    log.info(
+        "order applied",
+        extra={"channel": observed.channel, "order_id": stored.id, "status": str(after)},
+    )
+    return Applied(
+        order_id=stored.id,
+        created=before is None,
+        before=before,
+        after=after,
+        effects=len(effects),
+        listings_changed=changed,
+        unlinked=unlinked,
+    )
+
+
+def _values(
+    observed: ObservedOrder, after: OrderStatus, unlinked: bool, stale: bool, now: datetime
+) -> dict[str, Any]:
+    values: dict[str, Any] = {"status": after.value, "unlinked": unlinked, "last_seen_at": now}
+    if after is OrderStatus.SHIPPED:
+        values["delivered_at"] = observed.updated_at
+    if after in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+        values["closed_at"] = observed.updated_at
+    if not stale:
+        values |= {
+            "channel_status": observed.channel_status[:64],
+            "invoice_requested": observed.invoice_requested,
+            "channel_updated_at": observed.updated_at,
+        }
+    return values
+
+
+def _apply_effects(
+    uow: OrderUow, observed: ObservedOrder, effects: Sequence[LineEffect], now: datetime
+) -> set[Sku]:
+    touched: set[Sku] = set()
+    for effect in effects:
+        touched.update(sku for sku, _ in effect.needs)
+        if effect.kind is EffectKind.RESERVE:
+            uow.reservations.add(
+                [Reservation(sku=s, quantity=q, order_ref=effect.ref) for s, q in effect.needs],
+                at=now,
+            )
+        else:
+            uow.reservations.close(effect.ref, at=now)
+        if effect.kind is EffectKind.CONSUME:
+            _consume(uow, observed, effect, now)
+    return touched
+
+
+def _consume(uow: OrderUow, observed: ObservedOrder, effect: LineEffect, now: datetime) -> None:
+    """Shipped: take the units off on-hand (largest warehouse first), once per line and SKU."""
+    for sku, quantity in effect.needs:
+        takes = _takes(uow.stock.levels([sku]), sku, quantity)
+        short = quantity - sum(takes.values())
+        movements = [
+            Movement(
+                sku=sku,
+                warehouse=warehouse,
+                kind=MovementKind.ADJUST,
+                quantity=-take,
+                observed_at=now,
+                reason=f"shipped order {observed.external_id}",
+                source=f"orders:{observed.channel}",
+                actor="order-import",
+                idempotency_key=f"{consume_key(effect.ref, sku)}@{warehouse}",
+            )
+            for warehouse, take in takes.items()
+        ]
+        uow.stock.record(movements, recorded_at=now)
+        if short > 0:
+            occurrence = Occurrence(
+                kind=IncidentKind.SANITY_ERROR,
+                severity=Severity.WARNING,
+                subject=f"shipped {sku} beyond on-hand",
+                channel=observed.channel,
+                detail=f"order {observed.external_id}: {short} unit(s) of {sku} not on hand",
+            )
+            uow.orders.record_incident(occurrence, now=now)
+
+
+def _takes(levels: Sequence[Any], sku: Sku, quantity: int) -> dict[WarehouseId, int]:
+    takes: dict[WarehouseId, int] = {}
+    ordered = sorted(
+        (lv for lv in levels if lv.sku == sku), key=lambda lv: (-lv.on_hand, lv.warehouse)
+    )
+    for level in ordered:
+        take = min(level.on_hand, quantity - sum(takes.values()))
+        if take > 0:
+            takes[level.warehouse] = take
+    return takes
+
+
+def _unlinked_incident(
+    uow: OrderUow, observed: ObservedOrder, lines: Sequence[OrderLine], now: datetime
+) -> None:
+    for offer in sorted({line.offer_id for line in lines if line.sku is None}):
+        occurrence = Occurrence(
+            kind=IncidentKind.UNLINKED_ORDER,
+            severity=Severity.ERROR,
+            subject=f"offer {offer}",
+            channel=observed.channel,
+            detail=f"order {observed.external_id} sells offer {offer}, not linked to a SKU",
+        )
+        uow.orders.record_incident(occurrence, now=now)
+
+
+def quarantine(
+    uow: OrderUow,
+    channel: ChannelId,
+    external_id: str | None,
+    raw: Mapping[str, Any] | None,
+    reason: str,
+    *,
+    sealer: PersonalSealer,
+    now: datetime,
+) -> None:
+    """Keep an unreadable payload (sealed: it may hold personal data) and raise an incident."""
+    text = json.dumps(raw, ensure_ascii=False, default=str, sort_keys=True)
+    sealed = sealer.seal_payload(f"{channel}/{external_id or '?'}", text)
+    uow.orders.quarantine(channel, external_id, reason[:500], sealed, now=now)
+    occurrence = Occurrence(
+        kind=IncidentKind.FEED_REJECTED,
+        severity=Severity.ERROR,
+        subject=f"order {external_id or '?'} quarantined",
+        channel=channel,
+        detail=reason[:200],
+    )
+    uow.orders.record_incident(occurrence, now=now)
+    log.warning("order quarantined", extra={"channel": channel, "external_id": external_id})

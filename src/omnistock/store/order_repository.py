@@ -1,0 +1,276 @@
+"""Repository of orders, their lines, import cursors, the quarantine and incidents.
+
+``OrderUnitOfWork`` is ``SqlUnitOfWork`` plus ``orders`` on the same connection, so an import
+writes orders, reservations, ledger movements, listings and its cursor in one transaction.
+
+``claim`` is the idempotency point: ``INSERT … ON CONFLICT DO NOTHING`` on
+``(channel, external_id)``, then the row read ``FOR UPDATE`` (PostgreSQL; SQLite holds the
+database write lock after the insert), so two importers of the same order serialise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from omnistock.domain.ids import ChannelId, Sku
+from omnistock.domain.incidents import (
+    Incident,
+    IncidentKind,
+    IncidentState,
+    Occurrence,
+    Severity,
+    record,
+)
+from omnistock.domain.orders import OrderLine, OrderStatus
+from omnistock.store.order_tables import (
+    incidents,
+    order_cursors,
+    order_lines,
+    order_quarantine,
+    orders,
+)
+from omnistock.store.sql import insert_ignore, upsert
+from omnistock.store.tables import listings
+from omnistock.store.unit_of_work import SqlUnitOfWork
+
+__all__ = ["SEALED", "OrderUnitOfWork", "SqlOrderRepository", "StoredOrder"]
+
+SEALED = ("buyer_name", "delivery_address", "invoice_address", "buyer_email", "buyer_phone")
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredOrder:
+    """An order row (personal data still sealed)."""
+
+    id: int
+    channel: ChannelId
+    external_id: str
+    status: OrderStatus | None
+    channel_status: str | None
+    unlinked: bool
+    merged: bool
+    invoice_requested: bool
+    channel_updated_at: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    sealed: dict[str, str | None]
+    lines: tuple[OrderLine, ...] = ()
+
+    @property
+    def has_personal(self) -> bool:
+        return any(v is not None for v in self.sealed.values())
+
+    @classmethod
+    def from_row(cls, row: Any, lines: Sequence[OrderLine]) -> StoredOrder:
+        return cls(
+            id=row.id,
+            channel=ChannelId(row.channel),
+            external_id=row.external_id,
+            status=OrderStatus(row.status) if row.status else None,
+            channel_status=row.channel_status,
+            unlinked=bool(row.unlinked),
+            merged=bool(row.merged),
+            invoice_requested=bool(row.invoice_requested),
+            channel_updated_at=_utc(row.channel_updated_at),
+            first_seen_at=_utc(row.first_seen_at) or datetime.min.replace(tzinfo=UTC),
+            last_seen_at=_utc(row.last_seen_at) or datetime.min.replace(tzinfo=UTC),
+            sealed={name: row._mapping[name] for name in SEALED},
+            lines=tuple(lines),
+        )
+
+
+class SqlOrderRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def claim(self, channel: ChannelId, external_id: str, *, now: datetime) -> StoredOrder:
+        """The row of ``(channel, external_id)``, created if new, locked for this transaction."""
+        insert_ignore(
+            self._conn,
+            orders,
+            {
+                "channel": channel,
+                "external_id": external_id,
+                "first_seen_at": now,
+                "last_seen_at": now,
+            },
+        )
+        c = orders.c
+        query = select(orders).where(c.channel == channel, c.external_id == external_id)
+        row = self._conn.execute(query.with_for_update()).one()
+        return StoredOrder.from_row(row, self._lines(row.id))
+
+    def save(self, order_id: int, values: dict[str, Any], lines: Sequence[OrderLine]) -> None:
+        """Update the order's columns and replace its lines."""
+        self._conn.execute(update(orders).where(orders.c.id == order_id).values(**values))
+        self._conn.execute(delete(order_lines).where(order_lines.c.order_id == order_id))
+        if lines:
+            self._conn.execute(
+                insert(order_lines),
+                [
+                    {
+                        "order_id": order_id,
+                        "line_id": line.line_id,
+                        "offer_id": line.offer_id,
+                        "sku": line.sku,
+                        "quantity": line.quantity,
+                    }
+                    for line in lines
+                ],
+            )
+
+    def mark_merged(self, channel: ChannelId, external_id: str, *, now: datetime) -> bool:
+        """Flag an order whose id the channel no longer knows (merged into another)."""
+        c = orders.c
+        result = self._conn.execute(
+            update(orders)
+            .where(c.channel == channel, c.external_id == external_id, c.merged.is_(False))
+            .values(merged=True, last_seen_at=now)
+        )
+        return bool(result.rowcount)
+
+    def _lines(self, order_id: int) -> list[OrderLine]:
+        c = order_lines.c
+        rows = self._conn.execute(
+            select(order_lines).where(c.order_id == order_id).order_by(c.line_id)
+        )
+        return [
+            OrderLine(
+                line_id=r.line_id,
+                offer_id=r.offer_id,
+                quantity=r.quantity,
+                sku=Sku(r.sku) if r.sku else None,
+            )
+            for r in rows
+        ]
+
+    def get(self, order_id: int) -> StoredOrder | None:
+        row = self._conn.execute(select(orders).where(orders.c.id == order_id)).first()
+        return StoredOrder.from_row(row, self._lines(row.id)) if row else None
+
+    def find(self, channel: ChannelId, external_id: str) -> StoredOrder | None:
+        c = orders.c
+        query = select(orders).where(c.channel == channel, c.external_id == external_id)
+        row = self._conn.execute(query).first()
+        return StoredOrder.from_row(row, self._lines(row.id)) if row else None
+
+    def list_orders(self, channel: ChannelId | None = None, limit: int = 1000) -> list[StoredOrder]:
+        query = select(orders).order_by(orders.c.id).limit(limit)
+        if channel is not None:
+            query = query.where(orders.c.channel == channel)
+        return [StoredOrder.from_row(r, self._lines(r.id)) for r in self._conn.execute(query)]
+
+    def offer_skus(self, channel: ChannelId, offer_ids: Collection[str]) -> dict[str, Sku]:
+        """The SKU linked to each offer id of ``channel`` (unlinked offers are absent)."""
+        c = listings.c
+        query = select(c.offer_id, c.sku).where(
+            c.channel == channel, c.offer_id.in_(sorted(set(offer_ids)))
+        )
+        return {r.offer_id: Sku(r.sku) for r in self._conn.execute(query)}
+
+    def cursor(self, channel: ChannelId, feed: str) -> str | None:
+        c = order_cursors.c
+        query = select(c.cursor).where(c.channel == channel, c.feed == feed)
+        return self._conn.execute(query).scalar()
+
+    def set_cursor(self, channel: ChannelId, feed: str, cursor: str, *, now: datetime) -> None:
+        row = {"channel": channel, "feed": feed, "cursor": cursor, "updated_at": now}
+        upsert(self._conn, order_cursors, [row], keys=["channel", "feed"])
+
+    def quarantine(
+        self,
+        channel: ChannelId,
+        external_id: str | None,
+        reason: str,
+        sealed: str,
+        *,
+        now: datetime,
+    ) -> None:
+        self._conn.execute(
+            insert(order_quarantine).values(
+                channel=channel,
+                external_id=external_id,
+                reason=reason,
+                payload=sealed,
+                received_at=now,
+            )
+        )
+
+    def quarantined(self, channel: ChannelId | None = None) -> list[dict[str, Any]]:
+        query = select(order_quarantine).order_by(order_quarantine.c.id)
+        if channel is not None:
+            query = query.where(order_quarantine.c.channel == channel)
+        return [dict(r._mapping) for r in self._conn.execute(query)]
+
+    def record_incident(self, occurrence: Occurrence, *, now: datetime) -> Incident:
+        """Fold an occurrence into its open incident (or open one) and store it."""
+        c = incidents.c
+        row = self._conn.execute(
+            select(incidents)
+            .where(c.key == occurrence.key, c.state != IncidentState.RESOLVED.value)
+            .order_by(c.first_seen.desc())
+            .with_for_update()
+        ).first()
+        incident = record(_incident(row) if row else None, occurrence, now)
+        upsert(self._conn, incidents, [_incident_row(incident)], keys=["id"])
+        return incident
+
+    def incidents(self, kind: IncidentKind | None = None) -> list[Incident]:
+        query = select(incidents).order_by(incidents.c.first_seen, incidents.c.id)
+        if kind is not None:
+            query = query.where(incidents.c.kind == kind.value)
+        return [_incident(r) for r in self._conn.execute(query)]
+
+
+def _incident(row: Any) -> Incident:
+    return Incident(
+        id=row.id,
+        key=row.key,
+        kind=IncidentKind(row.kind),
+        severity=Severity(row.severity),
+        channel=row.channel,
+        subject=row.subject,
+        detail=row.detail,
+        first_seen=_utc(row.first_seen) or datetime.min.replace(tzinfo=UTC),
+        last_seen=_utc(row.last_seen) or datetime.min.replace(tzinfo=UTC),
+        count=row.count,
+        state=IncidentState(row.state),
+    )
+
+
+def _incident_row(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "key": incident.key,
+        "kind": incident.kind.value,
+        "severity": incident.severity.value,
+        "channel": incident.channel,
+        "subject": incident.subject,
+        "detail": incident.detail,
+        "first_seen": incident.first_seen,
+        "last_seen": incident.last_seen,
+        "count": incident.count,
+        "state": incident.state.value,
+    }
+
+
+class OrderUnitOfWork(SqlUnitOfWork):
+    """``SqlUnitOfWork`` with ``orders`` on the same connection and transaction."""
+
+    orders: SqlOrderRepository
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.orders = SqlOrderRepository(self.connection)
+        return self
