@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,18 +17,22 @@ from omnistock.domain.compliance import (
     Lang,
     ListingContent,
     Report,
+    RuleAlert,
     RulePack,
     Violation,
     check,
 )
-from omnistock.domain.errors import Duplicate
+from omnistock.domain.errors import Duplicate, InvalidFile
 
 __all__ = [
     "AllegroSnapshot",
+    "alert_dict",
     "allegro_snapshot",
     "check_listings",
+    "load_known",
     "pack_summary",
     "report_dict",
+    "save_known",
     "select_packs",
 ]
 
@@ -131,4 +136,38 @@ def pack_summary(pack: RulePack, lang: Lang = Lang.PL) -> dict[str, Any]:
             }
             for rule in pack.rules
         ],
+    }
+
+
+def load_known(path: Path) -> frozenset[tuple[str, str, str]]:
+    """Upcoming violations already alerted (``--state`` file); none if the file does not exist."""
+    if not path.exists():
+        return frozenset()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset((str(p), str(r), str(o)) for p, r, o in data["known"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidFile(f"{path}: not a compliance state file: {exc}") from None
+
+
+def save_known(path: Path, known: frozenset[tuple[str, str, str]]) -> None:
+    """Write the state atomically (temporary file, then rename)."""
+    temporary = path.with_name(path.name + ".tmp")
+    body = {"version": 1, "known": sorted(list(k) for k in known)}
+    temporary.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)
+
+
+def alert_dict(alert: RuleAlert) -> dict[str, Any]:
+    """An alert as plain data (ids and numbers only)."""
+    return {
+        "channel": alert.channel,
+        "pack": alert.pack,
+        "rule": alert.rule,
+        "severity": alert.severity.value,
+        "effective_from": alert.effective_from.isoformat(),
+        "count": alert.count,
+        "offers": list(alert.offers),
+        "subject": alert.subject,
+        "detail": alert.detail,
     }

@@ -142,3 +142,20 @@ def test_bad_input_exits_with_2_and_names_the_problem(tmp_path: Path) -> None:
 def test_check_needs_listings(runner) -> None:
     result = runner.invoke(app, ["compliance", "check", "--json"])
     assert "--listings" in str(result.exception)
+
+
+def test_state_file_makes_daily_runs_alert_only_on_new_problems(runner, listings, tmp_path) -> None:
+    state = tmp_path / "state.json"
+    args = ("--as-of", "2026-07-01", "--state", str(state))
+    _, first = _check(runner, listings, *args)
+    assert [(a["rule"], a["count"], a["offers"]) for a in first["alerts"]] == [
+        ("shipping.type", 1, ["1"])
+    ]
+    assert first["alerts"][0]["subject"] == "rule allegro/shipping.type"
+    _, second = _check(runner, listings, *args)
+    assert second["alerts"] == []
+    assert second["upcoming"] == first["upcoming"]
+    state.write_text("{not json", encoding="utf-8")
+    broken = runner.invoke(app, ["compliance", "check", "--listings", str(listings), *args])
+    assert isinstance(broken.exception, InvalidFile)
+    assert "not a compliance state file" in str(broken.exception)

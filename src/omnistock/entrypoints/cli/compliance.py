@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from omnistock.domain.compliance import Lang, Report
+from omnistock.domain.compliance import Lang, Report, RuleAlert, upcoming_alerts, violation_key
 from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.cli import render
 
@@ -144,11 +144,19 @@ def check_cmd(
     no_shipped: Annotated[
         bool, typer.Option("--no-shipped", help="Use only the --pack files.")
     ] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            metavar="FILE",
+            help="Remember alerted upcoming violations here; alert only on new ones (daily runs).",
+        ),
+    ] = None,
     lang: LangOpt = Lang.PL,
     as_json: JsonFlag = False,
 ) -> None:
     """List violations of rules in force and of rules starting within --upcoming-days."""
-    from omnistock.compliance.service import check_listings, report_dict, select_packs
+    from omnistock.compliance.service import check_listings, select_packs
 
     if not listings and not from_allegro:
         raise InvalidValue("give --listings FILE or --from-allegro URL", field="--listings")
@@ -159,9 +167,34 @@ def check_cmd(
     report = check_listings(listings or [], selected, day, upcoming_days, extra)
     if snapshot and channel in (None, "allegro"):
         report = snapshot.merge_into(report)  # Allegro's unfilled-parameter signals
+    alerts = _alerts(report, state)
     if as_json:
-        render.emit_json(report_dict(report, lang))
+        _emit(report, alerts, lang)
     else:
         _show(report, lang)
+        _show_alerts(alerts)
     if report.errors():
         raise typer.Exit(1)
+
+
+def _alerts(report: Report, state: Path | None) -> list[RuleAlert]:
+    """New upcoming violations, one alert per rule; the state file is updated."""
+    from omnistock.compliance.service import load_known, save_known
+
+    known = load_known(state) if state else frozenset()
+    alerts = upcoming_alerts(report, known)
+    if state:
+        save_known(state, frozenset(violation_key(v) for v in report.upcoming))
+    return alerts
+
+
+def _emit(report: Report, alerts: list[RuleAlert], lang: Lang) -> None:
+    from omnistock.compliance.service import alert_dict, report_dict
+
+    render.emit_json({**report_dict(report, lang), "alerts": [alert_dict(a) for a in alerts]})
+
+
+def _show_alerts(alerts: list[RuleAlert]) -> None:
+    rows = [(a.channel, a.rule, a.severity.value, a.effective_from, a.count) for a in alerts]
+    columns = ["channel", "rule", "severity", "from", "#offers"]
+    render.show(render.table(f"new upcoming problems ({len(rows)})", columns, rows))
