@@ -41,7 +41,7 @@ def demo(
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print a JSON summary only.")] = False,
 ) -> None:
-    """Seed a sample shop in a new SQLite database and show its allocations.
+    """Run a sample shop on a fresh database.
 
     Twelve products (one a bundle), four channel accounts with listings, stock in two
     warehouses, a percentage policy with reserve and buffer; then a sale that pauses a SKU, and

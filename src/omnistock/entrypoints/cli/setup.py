@@ -52,7 +52,11 @@ def init(
         bool, typer.Option("--force", help="Overwrite an existing config file.")
     ] = False,
 ) -> None:
-    """Write omnistock.toml and create or migrate the database."""
+    """Create omnistock.toml and the database.
+
+    Writes a commented config file (to --config, $OMNISTOCK_CONFIG or ./omnistock.toml) holding
+    the database URL in effect, then creates or migrates that database.
+    """
     target = config_path(ctx) or DEFAULT_CONFIG
     if target.exists() and not force:
         raise Conflict(
@@ -70,7 +74,10 @@ def init(
 
 
 def migrate(ctx: typer.Context) -> None:
-    """Create or upgrade the database schema to this version (the config file is untouched)."""
+    """Upgrade the database to this version.
+
+    Creates or upgrades the schema; the config file is left alone.
+    """
     with open_app(ctx, migrate=True) as app:
         render.note(f"database ready: {app.settings.db_url}")
 
