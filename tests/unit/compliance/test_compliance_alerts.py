@@ -55,3 +55,21 @@ def test_already_known_violations_are_not_alerted_again() -> None:
 def test_rules_outside_the_window_raise_nothing() -> None:
     report = check(LISTINGS, [_pack()], date(2026, 7, 1), upcoming_days=25)
     assert [a.rule for a in upcoming_alerts(report)] == ["soon"]
+
+
+def test_alert_becomes_an_incident_occurrence_of_the_given_kind() -> None:
+    from omnistock.domain.compliance import to_occurrence
+    from omnistock.domain.incidents import IncidentKind, Severity, record
+
+    report = check(LISTINGS, [_pack()], date(2026, 7, 1), upcoming_days=30)
+    alert = upcoming_alerts(report)[0]
+    kind = next(iter(IncidentKind))  # no marketplace-rule kind exists yet; any kind will do
+    occurrence = to_occurrence(alert, kind)
+    assert occurrence.severity is Severity.WARNING  # an error rule that does not bite yet
+    assert occurrence.channel == "allegro"
+    assert occurrence.subject == "rule allegro/soon"
+    assert occurrence.detail == "3 offers break soon from 2026-07-22"
+    from datetime import UTC, datetime
+
+    incident = record(None, occurrence, datetime(2026, 7, 1, tzinfo=UTC))
+    assert incident.key == f"{kind}:allegro:rule allegro/soon"

@@ -1,6 +1,11 @@
 """Marketplace content rules: listing content, dated rule packs, compiled checks (pure)."""
 
-from omnistock.domain.compliance.alerts import RuleAlert, upcoming_alerts, violation_key
+from omnistock.domain.compliance.alerts import (
+    RuleAlert,
+    to_occurrence,
+    upcoming_alerts,
+    violation_key,
+)
 from omnistock.domain.compliance.check import CompiledRule, Report, Violation, check, compile_packs
 from omnistock.domain.compliance.content import (
     AfterSales,
@@ -52,6 +57,7 @@ __all__ = [
     "compile_packs",
     "daily_run",
     "parse_pack",
+    "to_occurrence",
     "upcoming_alerts",
     "violation_key",
 ]

@@ -1,7 +1,7 @@
 """New violations of rules that take effect soon → one alert per rule, with the count.
 
-The incident types in ``omnistock.domain.incidents`` have no kind for marketplace rules yet, so
-this module returns its own small value; the worker maps it to an incident occurrence
+The incident kinds in ``omnistock.domain.incidents`` have no kind for marketplace rules yet, so
+this module returns its own small value, and :func:`to_occurrence` takes the kind as an argument
 (``subject`` and ``detail`` carry ids and numbers only, never personal data).
 """
 
@@ -13,8 +13,16 @@ from datetime import date
 
 from omnistock.domain.compliance.check import Report, Violation
 from omnistock.domain.compliance.rules import RuleSeverity
+from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
 
-__all__ = ["RuleAlert", "upcoming_alerts", "violation_key"]
+__all__ = ["RuleAlert", "to_occurrence", "upcoming_alerts", "violation_key"]
+
+# A rule not in force yet warns (e-mail, webhook); it is not an error yet, so no SMS escalation.
+_SEVERITY = {
+    RuleSeverity.ERROR: Severity.WARNING,
+    RuleSeverity.WARNING: Severity.WARNING,
+    RuleSeverity.INFO: Severity.INFO,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,4 +75,15 @@ def _alert(found: Iterable[Violation]) -> RuleAlert:
         effective_from=first.rule.effective_from,
         count=len(items),
         offers=tuple(sorted({v.offer for v in items})),
+    )
+
+
+def to_occurrence(alert: RuleAlert, kind: IncidentKind) -> Occurrence:
+    """The incident occurrence for ``alert`` (one incident per channel, pack and rule)."""
+    return Occurrence(
+        kind=kind,
+        severity=_SEVERITY[alert.severity],
+        subject=alert.subject,
+        channel=alert.channel,
+        detail=alert.detail,
     )
