@@ -90,7 +90,7 @@ def product_import(
     with open_app(ctx) as app, render.progress("importing products", values.data_rows(text)) as bar:
         count = catalog.import_products(app.uow(), text, now=app.clock.now())
         bar.update(bar.task_ids[0], completed=count)
-    render.note(f"imported {count} products from {file.name}")
+    render.note(f"imported {count} product{'' if count == 1 else 's'} from {file.name}")
 
 
 @product_app.command("list")
