@@ -7,6 +7,7 @@ the message naming the field goes to stderr and the exit code is 2.
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -53,16 +54,11 @@ def root(
     ctx.obj = GlobalOptions(config=config, db=db)
 
 
-_registered: list[bool] = []
-
-
+@cache
 def _register() -> None:
-    """Attach every area's commands once; each module exposes ``register(app)``."""
+    """Attach every area's commands (once); each module exposes ``register(app)``."""
     from omnistock.entrypoints.cli import areas
 
-    if _registered:
-        return
-    _registered.append(True)
     for register in areas.REGISTRY:
         register(app)
 
