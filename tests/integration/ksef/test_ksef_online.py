@@ -116,3 +116,11 @@ def test_invoice_still_processing_is_polled_until_its_number_arrives(env, make_x
         httpx.put(f"{env.url}/_sandbox/faults", json={})
     assert parse_ksef_number(accepted.ksef_number)
     assert env.waits.count(1.0) >= 5  # status 150 seen while KSeF "processed" it
+
+
+def test_invoice_issued_offline_is_sent_with_offline_mode(env, make_xml):
+    client = env.client()
+    accepted = client.submit(make_xml("FV/2026/11/0600"), offline_mode=True)
+    status = client.reader.invoice_status(accepted.session_reference, accepted.invoice_reference)
+    assert status["invoicingMode"] == "Offline"
+    assert [i["offline"] for i in admin_invoices(env)] == [True]

@@ -18,12 +18,14 @@ from omnistock.invoicing.ksef.errors import (
     KsefSessionFailed,
     KsefUnavailable,
 )
+from omnistock.invoicing.ksef.fake import InMemoryKsef
 from omnistock.invoicing.ksef.online import OnlineSession
 from omnistock.invoicing.ksef.results import Accepted, BatchReport, Outcome
 
 __all__ = [
     "Accepted",
     "BatchReport",
+    "InMemoryKsef",
     "InvoiceDecryptionFailed",
     "InvoiceDuplicate",
     "InvoiceFileInvalid",
