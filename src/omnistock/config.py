@@ -22,7 +22,16 @@ from omnistock.domain.errors import InvalidValue
 DEFAULT_DB_URL = "sqlite:///./omnistock.db"
 ENV_DB = "OMNISTOCK_DB"
 ENV_CONFIG = "OMNISTOCK_CONFIG"
-AREA_SECTIONS = ("channels", "sync", "notify", "invoicing", "privacy", "compliance", "api")
+AREA_SECTIONS = (
+    "channels",
+    "sync",
+    "notify",
+    "invoicing",
+    "privacy",
+    "compliance",
+    "api",
+    "safety",
+)
 """Optional tables owned by later areas; parsed leniently (must be tables, content kept)."""
 
 _DATABASE_KEYS: Mapping[str, type] = {"url": str}
