@@ -217,3 +217,12 @@ def test_settings_from_environment():
     )
     assert settings is not None
     assert settings.base_url == "https://api-test.ksef.mf.gov.pl/v2"
+
+
+def test_sending_nothing_opens_no_session():
+    def no_calls(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"unexpected {request.method} {request.url}")
+
+    settings = ksef.KsefSettings(base_url="https://ksef.test/v2", nip="5261040828", token="t")
+    with ksef.KsefClient(settings, transport=httpx.MockTransport(no_calls)) as client:
+        assert client.send([]).outcomes == ()

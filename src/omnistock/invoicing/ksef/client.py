@@ -100,6 +100,8 @@ class KsefClient:
         self, files: Sequence[tuple[str, bytes]], *, offline_mode: bool = False
     ) -> BatchReport:
         """Up to ``online_max`` invoices online, more in a batch session (KSeF's 180/h online)."""
+        if not files:
+            return BatchReport(session_reference="", outcomes=(), upo_pages=())
         if len(files) <= self.settings.online_max:
             return self.send_online(files, offline_mode=offline_mode)
         return self.send_batch(files, offline_mode=offline_mode)
