@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from omnistock.domain.errors import InvalidFile
+from omnistock.domain.errors import InvalidFile, InvalidValue
 from omnistock.entrypoints.cli import _register, app
 
 LISTINGS = [
@@ -159,3 +159,32 @@ def test_state_file_makes_daily_runs_alert_only_on_new_problems(runner, listings
     broken = runner.invoke(app, ["compliance", "check", "--listings", str(listings), *args])
     assert isinstance(broken.exception, InvalidFile)
     assert "not a compliance state file" in str(broken.exception)
+
+
+def test_config_table_sets_packs_language_and_look_ahead(runner, listings, tmp_path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "house.yaml").write_text(
+        "pack: house\nchannel: allegro\nversion: '1'\nrules:\n"
+        "  - id: house.jez\n    severity: info\n    effective_from: 2026-07-10\n"
+        "    source: internal\n    description: {pl: Jeż, en: Hedgehog}\n"
+        "    check: {type: regex, field: title, pattern: Jeż, forbid: true}\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "omnistock.toml"
+    config.write_text(
+        '[compliance]\npacks = ["rules/house.yaml"]\nlang = "en"\nupcoming_days = 10\n',
+        encoding="utf-8",
+    )
+    args = ["--config", str(config), "compliance", "check", "--listings", str(listings)]
+    result = runner.invoke(app, [*args, "--json", "--as-of", "2026-07-01"])
+    body = json.loads(result.stdout)
+    assert {(v["pack"], v["rule"], v["offer"]) for v in body["upcoming"]} == {
+        ("house", "house.jez", "2")
+    }  # shipping.type (2026-07-22) is beyond the configured 10 days
+    assert body["upcoming"][0]["fix"] == "Hedgehog"
+    wider = runner.invoke(app, [*args, "--json", "--as-of", "2026-07-01", "--upcoming-days", "30"])
+    assert "shipping.type" in {v["rule"] for v in json.loads(wider.stdout)["upcoming"]}
+    config.write_text("[compliance]\nlang = 'de'\n", encoding="utf-8")
+    bad = runner.invoke(app, [*args, "--json"])
+    assert isinstance(bad.exception, InvalidValue)
+    assert bad.exception.field == "compliance.lang"

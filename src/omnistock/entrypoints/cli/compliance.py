@@ -18,6 +18,7 @@ from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.cli import render
 
 if TYPE_CHECKING:
+    from omnistock.compliance.config import ComplianceConfig
     from omnistock.compliance.service import AllegroSnapshot
 
 rules_app = typer.Typer(help="Marketplace rule packs: validate and list.", no_args_is_help=True)
@@ -29,7 +30,9 @@ ChannelOpt = Annotated[str | None, typer.Option("--channel", help="Only this cha
 PackOpt = Annotated[
     list[Path] | None, typer.Option("--pack", metavar="FILE", help="A rule pack file (repeatable).")
 ]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the messages.")]
+LangOpt = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the messages (default pl).")
+]
 TOKEN_ENV = "OMNISTOCK_ALLEGRO_TOKEN"
 
 
@@ -55,15 +58,18 @@ def validate(
 
 @rules_app.command("list")
 def list_rules(
+    ctx: typer.Context,
     channel: ChannelOpt = None,
     packs: PackOpt = None,
-    lang: LangOpt = Lang.PL,
+    lang: LangOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List the rules of the shipped packs (and of --pack files)."""
+    """List the rules of the shipped packs, the configured packs and --pack files."""
     from omnistock.compliance.service import pack_summary, select_packs
 
-    selected = select_packs(channel, packs or [])
+    config = _config(ctx)
+    lang = lang or config.lang
+    selected = select_packs(channel, [*config.packs, *(packs or [])], shipped=config.shipped)
     if as_json:
         render.emit_json([pack_summary(p, lang) for p in selected])
         return
@@ -120,14 +126,16 @@ def _show(report: Report, lang: Lang) -> None:
 
 @compliance_app.command("check")
 def check_cmd(
+    ctx: typer.Context,
     channel: ChannelOpt = None,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", metavar="DATE", help="Day to check for (default today)."),
     ] = None,
     upcoming_days: Annotated[
-        int, typer.Option("--upcoming-days", min=0, help="Look-ahead for upcoming rules.")
-    ] = 30,
+        int | None,
+        typer.Option("--upcoming-days", min=0, help="Look-ahead for upcoming rules (default 30)."),
+    ] = None,
     listings: Annotated[
         list[Path] | None,
         typer.Option("--listings", metavar="FILE", help="Listings .csv or .json (repeatable)."),
@@ -152,29 +160,46 @@ def check_cmd(
             help="Remember alerted upcoming violations here; alert only on new ones (daily runs).",
         ),
     ] = None,
-    lang: LangOpt = Lang.PL,
+    lang: LangOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List violations of rules in force and of rules starting within --upcoming-days."""
+    """List violations of rules in force and of rules starting within --upcoming-days.
+
+    Defaults come from the ``[compliance]`` table of the config file; flags override them.
+    """
     from omnistock.compliance.service import check_listings, select_packs
 
     if not listings and not from_allegro:
         raise InvalidValue("give --listings FILE or --from-allegro URL", field="--listings")
+    config = _config(ctx)
     day = _as_of(as_of)
-    selected = select_packs(channel, packs or [], shipped=not no_shipped)
+    files = [*config.packs, *(packs or [])]
+    selected = select_packs(channel, files, shipped=config.shipped and not no_shipped)
     snapshot = _from_allegro(from_allegro, day) if from_allegro else None
     extra = snapshot.listings if snapshot else ()
-    report = check_listings(listings or [], selected, day, upcoming_days, extra)
+    days = config.upcoming_days if upcoming_days is None else upcoming_days
+    report = check_listings(listings or [], selected, day, days, extra)
     if snapshot and channel in (None, "allegro"):
         report = snapshot.merge_into(report)  # Allegro's unfilled-parameter signals
-    alerts = _alerts(report, state)
+    alerts = _alerts(report, state or config.state)
+    language = lang or config.lang
     if as_json:
-        _emit(report, alerts, lang)
+        _emit(report, alerts, language)
     else:
-        _show(report, lang)
+        _show(report, language)
         _show_alerts(alerts)
     if report.errors():
         raise typer.Exit(1)
+
+
+def _config(ctx: typer.Context) -> ComplianceConfig:
+    """The ``[compliance]`` table (empty when there is no config file)."""
+    from omnistock.compliance.config import ComplianceConfig
+    from omnistock.entrypoints.cli.context import settings
+
+    current = settings(ctx)
+    base = current.config_file.parent if current.config_file else Path.cwd()
+    return ComplianceConfig.from_section(current.section("compliance"), base)
 
 
 def _alerts(report: Report, state: Path | None) -> list[RuleAlert]:
