@@ -84,6 +84,8 @@ def apply_observed(
         kept = minimise(observed.personal, observed.invoice_requested, contacts)
         values |= sealer.seal_order(stored.id, kept)
     uow.orders.save(stored.id, values, lines)
+    if before is None and not stale:
+        uow.orders.absorb(observed.channel, stored.id, [line.line_id for line in lines])
     if unlinked and (before is None or not stored.unlinked):
         _unlinked_incident(uow, observed, lines, now)
     log.info(
@@ -155,7 +157,8 @@ def _consume(uow: OrderUow, observed: ObservedOrder, effect: LineEffect, now: da
             )
             for warehouse, take in takes.items()
         ]
-        uow.stock.record(movements, recorded_at=now)
+        if movements:
+            uow.stock.record(movements, recorded_at=now)
         if short > 0:
             occurrence = Occurrence(
                 kind=IncidentKind.SANITY_ERROR,

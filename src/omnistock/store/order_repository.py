@@ -140,6 +140,28 @@ class SqlOrderRepository:
         )
         return bool(result.rowcount)
 
+    def absorb(self, channel: ChannelId, order_id: int, line_ids: Collection[str]) -> int:
+        """Flag as merged the other orders of ``channel`` holding any of ``line_ids``.
+
+        Allegro keeps line-item ids when a buyer pays several purchases together; the old
+        checkout forms disappear (404) without an event of their own.
+        """
+        if not line_ids:
+            return 0
+        owners = select(order_lines.c.order_id).where(order_lines.c.line_id.in_(sorted(line_ids)))
+        c = orders.c
+        result = self._conn.execute(
+            update(orders)
+            .where(
+                c.channel == channel,
+                c.id != order_id,
+                c.merged.is_(False),
+                c.id.in_(owners),
+            )
+            .values(merged=True)
+        )
+        return int(result.rowcount or 0)
+
     def _lines(self, order_id: int) -> list[OrderLine]:
         c = order_lines.c
         rows = self._conn.execute(

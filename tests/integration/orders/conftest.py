@@ -304,3 +304,9 @@ def build_shop(engine: Engine, tmp_path: Path, stock: int) -> Iterator[Shop]:
 def shop(engine: Engine, tmp_path: Path) -> Iterator[Shop]:
     """All four channels selling 3 units of one product, synchronised once."""
     yield from build_shop(engine, tmp_path, 3)
+
+
+@pytest.fixture
+def big_shop(engine: Engine, tmp_path: Path) -> Iterator[Shop]:
+    """All four channels selling 20 units of one product."""
+    yield from build_shop(engine, tmp_path, 20)

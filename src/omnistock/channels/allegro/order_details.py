@@ -4,7 +4,7 @@ Implements ``omnistock.service.order_ports.OrderFeed``:
 
 - feed ``events`` — ``GET /order/events?from=<cursor>``; each page gives the distinct
   checkout-form ids it mentions (duplicates and reordering are harmless: the importer reads
-  the *current* form); the cursor is the last event id of the page (``None`` = the oldest
+  the *current* form); the cursor is the newest event id of the page (``None`` = the oldest
   retained event; ``reads.latest_event_id`` gives "from now").
 - feed ``forms`` — the cross-check for events Allegro never emitted:
   ``GET /order/checkout-forms?updatedAt.gte=<watermark>&sort=updatedAt`` (100 per page, by
@@ -52,6 +52,11 @@ def _list(body: Any, key: str, channel: str) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)]
 
 
+def _event_order(event_id: str) -> tuple[int, str]:
+    """Event ids are increasing decimal strings; a reordered page still ends at its newest."""
+    return len(event_id), event_id
+
+
 class AllegroOrderFeed:
     """One Allegro seller account's orders (synchronous, through ``AllegroApi``)."""
 
@@ -82,7 +87,8 @@ class AllegroOrderFeed:
             form = ((event.get("order") or {}).get("checkoutForm") or {}).get("id")
             if form:
                 ids[str(form)] = None
-        last = str(events[-1]["id"]) if events and events[-1].get("id") else cursor
+        seen = [str(e["id"]) for e in events if e.get("id")]
+        last = max(seen, key=_event_order) if seen else cursor
         return FeedPage(
             entries=tuple(FeedEntry(external_id=i) for i in ids),
             cursor=last,
