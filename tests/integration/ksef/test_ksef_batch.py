@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from lxml import etree
 
 from omnistock.domain.invoicing.ksef_number import parse_ksef_number
@@ -56,3 +57,28 @@ def test_batch_with_no_valid_invoice_ends_445_and_reports_every_rejection(env, m
     assert report.upo_pages == ()
     session = env.sandbox.sessions[report.session_reference]
     assert session.code == 445
+
+
+def test_parts_encrypted_with_another_key_fail_the_session_with_a_typed_error(
+    env, make_xml, monkeypatch
+):
+    from omnistock.invoicing.ksef import KsefSessionFailed
+    from omnistock.invoicing.ksef import batch as batch_module
+    from omnistock.invoicing.ksef.crypto import SessionKey
+
+    class WrongKey(SessionKey):
+        """Announces one key but encrypts with another (a client bug)."""
+
+        def encrypt(self, data: bytes) -> bytes:
+            return SessionKey(key=bytes(32), iv=self.iv).encrypt(data)
+
+    real = SessionKey.generate()
+    monkeypatch.setattr(
+        batch_module.SessionKey, "generate", lambda: WrongKey(key=real.key, iv=real.iv)
+    )
+    files = [(f"{n}.xml", make_xml(f"FV/W/{n}")) for n in range(3)]
+    with pytest.raises(KsefSessionFailed) as caught:
+        env.client(online_max=1).send(files)
+    assert caught.value.code in (435, 405)  # undecryptable part, or garbage that fails the hash
+    assert caught.value.reference.split("-")[1] == "SB"
+    assert httpx.get(f"{env.url}/_sandbox/invoices").json() == []
