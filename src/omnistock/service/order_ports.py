@@ -35,6 +35,9 @@ class OrderFeed(Protocol):
 
     def fetch(self, external_id: str) -> Mapping[str, Any] | None: ...
 
+    def cursor_since(self, feed: str, moment: datetime) -> str | None:
+        """A cursor of ``feed`` starting at ``moment``; ``None`` if that feed cannot."""
+
     def parse(self, raw: Mapping[str, Any]) -> ObservedOrder: ...
 
 

@@ -83,14 +83,14 @@ def import_feed(
     sealer: PersonalSealer,
     contacts: ContactPolicy,
     clock: Clock,
-    since: str | None = None,
+    start: str | None = None,
     summary: ImportSummary | None = None,
 ) -> ImportSummary:
-    """Import every page of one feed from its stored cursor (or from ``since``)."""
+    """Import every page of one feed from its stored cursor (or from the cursor ``start``)."""
     channel = feed.channel
     summary = summary or ImportSummary(channel=channel)
     with uow_factory() as uow:
-        cursor = since if since is not None else uow.orders.cursor(channel, name)
+        cursor = start if start is not None else uow.orders.cursor(channel, name)
     for _ in range(MAX_PAGES):
         page = feed.changes(name, cursor)
         fetched = [(entry, _full(feed, entry)) for entry in page.entries]
@@ -158,12 +158,19 @@ def import_channel(
     sealer: PersonalSealer,
     contacts: ContactPolicy,
     clock: Clock,
-    since: str | None = None,
+    since: datetime | None = None,
     feeds: tuple[str, ...] | None = None,
 ) -> ImportSummary:
-    """Import every feed of a channel account (Allegro: the journal, then the cross-check)."""
+    """Import every feed of a channel account (Allegro: the journal, then the cross-check).
+
+    With ``since``, each feed starts at that time instead of its stored cursor (a feed that
+    cannot start at a time — Allegro's event journal — is skipped; its cross-check runs).
+    """
     summary = ImportSummary(channel=feed.channel)
     for name in feeds or feed.feeds:
+        start = feed.cursor_since(name, since) if since is not None else None
+        if since is not None and start is None:
+            continue
         import_feed(
             uow_factory,
             feed,
@@ -171,7 +178,7 @@ def import_channel(
             sealer=sealer,
             contacts=contacts,
             clock=clock,
-            since=since,
+            start=start,
             summary=summary,
         )
     return summary

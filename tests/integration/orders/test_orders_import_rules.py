@@ -63,6 +63,9 @@ class FakeFeed:
     def fetch(self, external_id: str) -> Mapping[str, Any] | None:
         return None
 
+    def cursor_since(self, feed: str, moment: datetime) -> str | None:
+        return "0"
+
     def parse(self, raw: Mapping[str, Any]) -> ObservedOrder:
         return ObservedOrder(
             channel=SHOP,

@@ -114,6 +114,10 @@ class AllegroOrderFeed:
         newest = max((_time(f["updatedAt"]) for f in forms if f.get("updatedAt")), default=since)
         return FeedPage(entries=entries, cursor=f"{max(newest, since).isoformat()}|0")
 
+    def cursor_since(self, feed: str, moment: datetime) -> str | None:
+        """Only the cross-check can start at a time (event ids are not times)."""
+        return f"{moment.astimezone(UTC).isoformat()}|0" if feed == "forms" else None
+
     def fetch(self, external_id: str) -> Mapping[str, Any] | None:
         try:
             body = self.api.json("GET", f"/order/checkout-forms/{external_id}")

@@ -85,6 +85,9 @@ class AmazonOrderFeed:
         bound = body.get("lastUpdatedBefore") or _iso(self._clock())
         return FeedPage(entries=entries, cursor=json.dumps({"after": bound, "token": None}))
 
+    def cursor_since(self, feed: str, moment: datetime) -> str | None:
+        return json.dumps({"after": _iso(moment), "token": None}) if feed == "orders" else None
+
     def fetch(self, external_id: str) -> Mapping[str, Any] | None:
         params = {"includedData": INCLUDED}
         try:

@@ -80,6 +80,9 @@ class WooOrderFeed:
         mark_after = max([after, *(s - OVERLAP for s in stamps)])
         return FeedPage(entries=entries, cursor=f"{mark_after.isoformat()}|1")
 
+    def cursor_since(self, feed: str, moment: datetime) -> str | None:
+        return f"{moment.astimezone(UTC).isoformat()}|1" if feed == "orders" else None
+
     def fetch(self, external_id: str) -> Mapping[str, Any] | None:
         try:
             response = self.http.request("GET", f"/orders/{external_id}")

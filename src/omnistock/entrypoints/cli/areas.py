@@ -32,3 +32,7 @@ REGISTRY.append(sync.register)
 from omnistock.entrypoints.cli import compliance  # noqa: E402  (rules validate|list, compliance check)
 
 REGISTRY.append(compliance.register)
+
+from omnistock.entrypoints.cli import orders  # noqa: E402  (orders list|show|import)
+
+REGISTRY.append(orders.register)

@@ -1,0 +1,193 @@
+"""``omnistock orders list|show|import``: imported orders.
+
+Personal data is shown only by ``orders show ID --with-personal`` (it needs the privacy keys:
+``OMNISTOCK_PRIVACY_KEYS`` + ``OMNISTOCK_PRIVACY_HASH_KEY`` or a key file). ``orders import``
+reads the channel account from ``[channels.NAME]`` of ``omnistock.toml`` (``type`` =
+``allegro`` | ``woocommerce`` | ``amazon``; Allegro also takes ``token_file``, the file the
+device flow saved the tokens to). Whether the buyer's contacts are kept is ``[privacy]``
+``keep_order_email`` / ``keep_order_phone`` (default: neither).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from omnistock.bootstrap import App
+from omnistock.channels.http import config_from_mapping
+from omnistock.domain.errors import InvalidValue
+from omnistock.domain.ids import ChannelId
+from omnistock.entrypoints.cli import render
+from omnistock.entrypoints.cli.context import open_app
+from omnistock.privacy.sealing import Sealer
+from omnistock.service.order_ports import OrderFeed
+from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
+from omnistock.service.orders import import_channel, list_orders, show_order
+from omnistock.store.order_repository import OrderUnitOfWork
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+orders_app = typer.Typer(help="Imported orders: list, show, import.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(orders_app, name="orders")
+
+
+def _sealer(app: App) -> PrivacySealer:
+    key_file = app.settings.section("privacy").get("key_file")
+    return PrivacySealer(Sealer.from_env(os.environ, key_file=key_file))
+
+
+def _contacts(app: App) -> ContactPolicy:
+    section = app.settings.section("privacy")
+    return ContactPolicy(
+        keep_email=bool(section.get("keep_order_email", False)),
+        keep_phone=bool(section.get("keep_order_phone", False)),
+    )
+
+
+@orders_app.command("list")
+def orders_list(
+    ctx: typer.Context,
+    channel: Annotated[str | None, typer.Option("--channel", help="Only this account.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Imported orders (ids, status, flags; never personal data)."""
+    with open_app(ctx) as app:
+        found = list_orders(OrderUnitOfWork(app.engine), ChannelId(channel) if channel else None)
+    if as_json:
+        render.emit_json(found)
+        return
+    rows = [
+        (o["id"], o["channel"], o["external_id"], o["status"], _flags(o), len(o["lines"]))
+        for o in found
+    ]
+    render.show(
+        render.table("orders", ["id", "channel", "external id", "status", "flags", "#lines"], rows)
+    )
+
+
+def _flags(order: Mapping[str, Any]) -> str:
+    return ",".join(f for f in ("unlinked", "merged") if order[f]) or "-"
+
+
+@orders_app.command("show")
+def orders_show(
+    ctx: typer.Context,
+    order_id: Annotated[int, typer.Argument(metavar="ID", help="Order id (from orders list).")],
+    with_personal: Annotated[
+        bool, typer.Option("--with-personal", help="Decrypt the buyer's data (needs the keys).")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """One order; the buyer's personal data only with --with-personal."""
+    with open_app(ctx) as app:
+        sealer = _sealer(app) if with_personal else None
+        view = show_order(OrderUnitOfWork(app.engine), order_id, sealer=sealer)
+    if as_json:
+        render.emit_json(view)
+        return
+    rows = [(k, v) for k, v in view.items() if k not in ("lines", "personal")]
+    render.show(render.table(f"order {order_id}", ["field", "value"], rows))
+    lines = [
+        (ln["line_id"], ln["offer_id"], ln["sku"] or "(unlinked)", ln["quantity"])
+        for ln in view["lines"]
+    ]
+    render.show(render.table("lines", ["line", "offer", "sku", "qty"], lines))
+    if "personal" in view:
+        render.show(render.table("buyer", ["field", "value"], list(view["personal"].items())))
+
+
+@orders_app.command("import")
+def orders_import(
+    ctx: typer.Context,
+    channel: Annotated[str, typer.Option("--channel", help="Channel account ([channels.NAME]).")],
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="TIME", help="ISO time to re-read from.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import the channel's new and changed orders (from the stored cursor, or --since)."""
+    moment = _time(since) if since else None
+    with open_app(ctx, migrate=True) as app, _feed(app, channel) as feed:
+        summary = import_channel(
+            lambda: OrderUnitOfWork(app.engine),
+            feed,
+            sealer=_sealer(app),
+            contacts=_contacts(app),
+            clock=app.clock,
+            since=moment,
+        )
+    if as_json:
+        render.emit_json(summary.to_dict())
+        return
+    render.note(
+        f"{channel}: {summary.seen} order(s) seen, {summary.created} new, {summary.changed} "
+        f"changed, {summary.quarantined} quarantined, {summary.unlinked} with unlinked offers"
+    )
+
+
+def _time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidValue(f"not an ISO time: {text!r}", field="since") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@contextmanager
+def _feed(app: App, name: str) -> Iterator[OrderFeed]:
+    table = dict(app.settings.section("channels").get(name) or {})
+    if not table:
+        raise InvalidValue(f"no [channels.{name}] in the configuration", field="channel")
+    kind = str(table.get("type", name))
+    build = BUILDERS.get(kind)
+    if build is None:
+        raise InvalidValue(f"{kind!r} has no orders to import", field=f"channels.{name}.type")
+    table.setdefault("name", name)
+    feed, close = build(table, f"channels.{name}")
+    try:
+        yield feed
+    finally:
+        close()
+
+
+def _allegro(table: dict[str, Any], where: str) -> tuple[OrderFeed, Callable[[], None]]:
+    from omnistock.channels.allegro import AllegroAdapter, AllegroConfig, FileTokenStore
+    from omnistock.channels.allegro.order_details import AllegroOrderFeed
+
+    token_file = Path(str(table.pop("token_file", f"{table['name']}-tokens.json")))
+    adapter = AllegroAdapter(
+        config_from_mapping(AllegroConfig, table, os.environ, where), FileTokenStore(token_file)
+    )
+    return AllegroOrderFeed(adapter.api), adapter.close
+
+
+def _woo(table: dict[str, Any], where: str) -> tuple[OrderFeed, Callable[[], None]]:
+    from omnistock.channels.woocommerce import WooAdapter, WooConfig
+    from omnistock.channels.woocommerce.order_details import WooOrderFeed
+
+    adapter = WooAdapter(config_from_mapping(WooConfig, table, os.environ, where))
+    return WooOrderFeed(adapter.http), adapter.close
+
+
+def _amazon(table: dict[str, Any], where: str) -> tuple[OrderFeed, Callable[[], None]]:
+    from omnistock.channels.amazon import AmazonAdapter, AmazonConfig
+    from omnistock.channels.amazon.order_details import AmazonOrderFeed
+
+    config = config_from_mapping(AmazonConfig, table, os.environ, where)
+    adapter = AmazonAdapter(config)
+    return AmazonOrderFeed(adapter.api, config.marketplace_id), adapter.close
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any], str], tuple[OrderFeed, Callable[[], None]]]] = {
+    "allegro": _allegro,
+    "woocommerce": _woo,
+    "amazon": _amazon,
+}
