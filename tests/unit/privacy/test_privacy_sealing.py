@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+from privacy_keyring import K1, K2, keyring
+
+from omnistock.domain.errors import InvalidValue
+from omnistock.privacy.cipher import DecryptionFailed, key_id
+from omnistock.privacy.inventory import DATA_MAP
+from omnistock.privacy.sealing import Sealer
+
+ORDER = {
+    "buyer_name": "Zofia Wiśniewska",
+    "delivery_address": {"street": "ul. Kwiatowa 5/12", "city": "Kraków", "post_code": "30-001"},
+    "invoice_address": {"name": "Wiśniewska Sp. z o.o.", "nip": "5261040828"},
+    "buyer_email": "Zofia.W@example.pl",
+    "buyer_phone": "600 100 200",
+    "buyer_ref_hash": "allegro:91827364",
+}
+
+
+def test_seals_every_declared_field_and_hashes_identifiers() -> None:
+    sealer = Sealer(keyring())
+    stored = sealer.seal("orders", "o-1", ORDER)
+    assert set(stored) == {f.column for f in DATA_MAP.table("orders").fields}
+    assert stored["buyer_email_hash"] == sealer.hasher.email("zofia.w@example.pl")
+    assert stored["buyer_phone_hash"] == sealer.hasher.phone("+48600100200")
+    assert stored["buyer_ref_hash"] == sealer.hasher.customer("allegro:91827364")
+    text = repr(stored)
+    for secret in ("Zofia", "Kwiatowa", "5261040828", "600 100 200", "91827364", "example"):
+        assert secret not in text
+    assert all(key_id(stored[f.column] or "") == "k1" for f in DATA_MAP.table("orders").sealed)
+
+
+def test_open_gives_back_the_plain_values() -> None:
+    sealer = Sealer(keyring())
+    opened = sealer.open("orders", "o-1", sealer.seal("orders", "o-1", ORDER))
+    assert opened == {k: v for k, v in ORDER.items() if not k.endswith("_hash")}
+
+
+def test_absent_values_are_stored_as_null() -> None:
+    stored = Sealer(keyring()).seal("orders", 7, {"buyer_name": "Jan", "buyer_email": ""})
+    assert stored["buyer_email"] is None
+    assert stored["buyer_email_hash"] is None
+    assert stored["invoice_address"] is None
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"buyer_nickname": "jk"}, "orders"),  # not declared: refused, not stored in clear
+        ({"buyer_name": 123}, "buyer_name"),  # text column takes a string
+        ({"delivery_address": "ul. Kwiatowa 5"}, "delivery_address"),  # JSON column takes a mapping
+    ],
+)
+def test_bad_values_are_refused(values: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        Sealer(keyring()).seal("orders", "o-1", values)
+    assert caught.value.field == field
+
+
+def test_opening_with_another_record_id_fails() -> None:
+    sealer = Sealer(keyring())
+    stored = sealer.seal("orders", "o-1", {"buyer_name": "Jan"})
+    with pytest.raises(DecryptionFailed):
+        sealer.open("orders", "o-2", stored)
+
+
+def test_from_env_reads_the_keys() -> None:
+    import base64
+
+    environ = {
+        "OMNISTOCK_PRIVACY_KEYS": f"k2:{base64.b64encode(K2).decode()}",
+        "OMNISTOCK_PRIVACY_HASH_KEY": base64.b64encode(K1).decode(),
+    }
+    assert Sealer.from_env(environ).cipher.active == "k2"
