@@ -8,12 +8,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import Result, clean_env
 
 from omnistock.sandbox.common.base import SandboxOptions
 from omnistock.sandbox.common.server import SandboxServer
@@ -37,8 +37,22 @@ def shop_url() -> Iterator[str]:
         server.stop()
 
 
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def _env(db: Path, keys: bool) -> dict[str, str]:
+    """The caller's environment without OMNISTOCK_* variables, plus the database (and keys)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMNISTOCK_")}
+    env |= {"COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    return env | {"OMNISTOCK_DB": f"sqlite:///{db}"} | (KEYS if keys else {})
+
+
 def _run(cwd: Path, *args: str, keys: bool = True) -> Result:
-    env = clean_env(f"sqlite:///{cwd / 'omnistock.db'}") | (KEYS if keys else {})
+    env = _env(cwd / "omnistock.db", keys)
     done = subprocess.run(
         [sys.executable, "-m", "omnistock", *args],
         cwd=cwd,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Shop
+from orders_harness import Shop
 from sqlalchemy import func, select
 
 from omnistock.channels.allegro.reads import latest_event_id

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import test_sealer
+from orders_harness import make_sealer
 from sqlalchemy import Engine, func, select
 
 from omnistock.domain.ids import ChannelId, Sku, WarehouseId
@@ -98,7 +98,7 @@ def _import(engine: Engine, feed: FakeFeed) -> Any:
         lambda: OrderUnitOfWork(engine),
         feed,
         "orders",
-        sealer=test_sealer(),
+        sealer=make_sealer(),
         contacts=ContactPolicy(),
         clock=FixedClock(T0),
     )
@@ -154,7 +154,7 @@ def test_cancellation_releases_and_kits_reserve_components(store: Engine) -> Non
         lambda: OrderUnitOfWork(store),
         _allegro(feed),
         "orders",
-        sealer=test_sealer(),
+        sealer=make_sealer(),
         contacts=ContactPolicy(),
         clock=FixedClock(T0),
     )
@@ -187,7 +187,7 @@ def _import_allegro(engine: Engine, feed: FakeFeed) -> Any:
         lambda: OrderUnitOfWork(engine),
         _allegro(feed),
         "orders",
-        sealer=test_sealer(),
+        sealer=make_sealer(),
         contacts=ContactPolicy(),
         clock=FixedClock(T0),
     )
@@ -253,7 +253,7 @@ def test_concurrent_imports_of_one_order_give_one_order(store: Engine) -> None:
                 lambda: OrderUnitOfWork(store),
                 feed,
                 feed.pages[0][0],
-                sealer=test_sealer(),
+                sealer=make_sealer(),
                 contacts=ContactPolicy(),
                 clock=FixedClock(T0),
             )

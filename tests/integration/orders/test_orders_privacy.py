@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Shop, build_shop
+from orders_harness import Shop, build_shop
 from sqlalchemy import Engine, select
 
 from omnistock.service.order_privacy import ContactPolicy

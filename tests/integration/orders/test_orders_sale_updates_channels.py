@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Shop
+from orders_harness import Shop
 
 
 def test_sale_on_allegro_updates_the_others_and_last_unit_ends_the_offer(shop: Shop) -> None:
