@@ -36,3 +36,7 @@ REGISTRY.append(compliance.register)
 from omnistock.entrypoints.cli import orders  # noqa: E402  (orders list|show|import)
 
 REGISTRY.append(orders.register)
+
+from omnistock.entrypoints.cli import serve, token  # noqa: E402  (REST API: serve, token create|list|revoke)
+
+REGISTRY.extend([serve.register, token.register])

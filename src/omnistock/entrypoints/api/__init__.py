@@ -1,0 +1,71 @@
+"""The REST API and dashboard: ``create_app(app) -> FastAPI``.
+
+REST resources live under ``/api/v1`` (``routes/``), the dashboard under ``/dashboard``,
+probes and metrics at the root. Nothing is read from the environment here: the caller passes
+the wired :class:`~omnistock.bootstrap.App` and, if it has them, the channel adapters.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+
+from omnistock.bootstrap import App
+from omnistock.entrypoints.api import dashboard, health, problems
+from omnistock.entrypoints.api.auth import Public
+from omnistock.entrypoints.api.metrics import ApiMetrics
+from omnistock.entrypoints.api.routes import ROUTERS
+from omnistock.entrypoints.api.state import ApiState
+from omnistock.store.token_repository import TokenStore
+
+if TYPE_CHECKING:
+    from omnistock.channels.base import ChannelAdapter
+
+__all__ = ["API_PREFIX", "create_app"]
+
+API_PREFIX = "/api/v1"
+ERRORS = {code: problems.PROBLEM_SCHEMA for code in (401, 403, 404, 409, 422)}
+
+
+def create_app(
+    app: App,
+    *,
+    adapters: Mapping[str, ChannelAdapter] | None = None,
+    session_key: bytes | None = None,
+) -> FastAPI:
+    """The ASGI application over a wired ``app``; ``session_key`` signs dashboard cookies
+    (random per process when not given: sessions end when the server restarts)."""
+    api = FastAPI(title="omnistock", version="1", docs_url="/api/docs", redoc_url=None)
+    api.state.omnistock = ApiState(
+        app=app,
+        tokens=TokenStore(app.engine),
+        session_key=session_key or secrets.token_bytes(32),
+        adapters=dict(adapters or {}),
+    )
+    api.state.metrics = ApiMetrics(app.engine)
+    problems.install(api)
+    for router in ROUTERS:
+        api.include_router(router, prefix=API_PREFIX, responses=ERRORS)  # type: ignore[arg-type]
+    api.include_router(health.router)
+    dashboard.install(api)
+    api.middleware("http")(_count_requests)
+    api.add_api_route("/", _to_dashboard, include_in_schema=False, dependencies=[Public])
+    return api
+
+
+async def _count_requests(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    route = request.scope.get("route")
+    path = getattr(route, "path", "unmatched")
+    request.app.state.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+    return response
+
+
+def _to_dashboard() -> RedirectResponse:
+    return RedirectResponse("/dashboard/", status_code=303)

@@ -1,0 +1,96 @@
+"""Polish (default) and English labels of the dashboard; ``?lang=pl|en`` chooses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["LABELS", "LANGS", "labels"]
+
+LANGS = ("pl", "en")
+
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "pl": {
+        "title": "omnistock — panel",
+        "channels": "Kanały",
+        "stock": "Stany magazynowe",
+        "in_sync": "zsynchronizowany",
+        "dirty": "do wysłania",
+        "in_flight": "w drodze",
+        "retry": "ponowienie",
+        "held": "wstrzymane",
+        "dead": "nieudane",
+        "error": "błędy",
+        "breaker": "bezpiecznik",
+        "budget": "limit API",
+        "last_success": "ostatni sukces",
+        "never": "nigdy",
+        "search": "Szukaj",
+        "sku": "SKU",
+        "name": "Nazwa",
+        "on_hand": "Na stanie",
+        "login": "Zaloguj",
+        "logout": "Wyloguj",
+        "token": "Token API",
+        "explain": "Wyjaśnienie przydziału",
+        "history": "Historia stanu",
+        "set_stock": "Ustaw stan",
+        "quantity": "Ilość",
+        "save": "Zapisz",
+        "not_configured": "nie skonfigurowano",
+        "nothing": "brak danych",
+        "holds": "Wstrzymania",
+        "incidents": "Incydenty",
+        "orders": "Zamówienia",
+        "invoices": "Faktury",
+        "compliance": "Zgodność",
+        "no_channels": "Brak kanałów",
+        "bad_token": "Nieznany lub unieważniony token",
+        "status": "Status",
+        "count": "Liczba",
+        "value": "Wartość",
+    },
+    "en": {
+        "title": "omnistock — dashboard",
+        "channels": "Channels",
+        "stock": "Stock",
+        "in_sync": "in sync",
+        "dirty": "dirty",
+        "in_flight": "in flight",
+        "retry": "retry",
+        "held": "held",
+        "dead": "dead",
+        "error": "errors",
+        "breaker": "breaker",
+        "budget": "API budget",
+        "last_success": "last success",
+        "never": "never",
+        "search": "Search",
+        "sku": "SKU",
+        "name": "Name",
+        "on_hand": "On hand",
+        "login": "Log in",
+        "logout": "Log out",
+        "token": "API token",
+        "explain": "Allocation explained",
+        "history": "Stock history",
+        "set_stock": "Set stock",
+        "quantity": "Quantity",
+        "save": "Save",
+        "not_configured": "not configured",
+        "nothing": "nothing yet",
+        "holds": "Holds",
+        "incidents": "Incidents",
+        "orders": "Orders",
+        "invoices": "Invoices",
+        "compliance": "Compliance",
+        "no_channels": "No channels",
+        "bad_token": "Unknown or revoked token",
+        "status": "Status",
+        "count": "Count",
+        "value": "Value",
+    },
+}
+
+
+def labels(lang: str) -> Mapping[str, str]:
+    return LABELS[lang if lang in LANGS else "pl"]

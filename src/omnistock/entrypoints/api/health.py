@@ -1,0 +1,52 @@
+"""``/healthz`` (the process answers), ``/readyz`` (database reachable; worker sign of life)
+and ``/metrics`` (Prometheus, viewer role)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from omnistock.entrypoints.api import readmodel
+from omnistock.entrypoints.api.auth import Public, Viewer
+from omnistock.entrypoints.api.metrics import CONTENT_TYPE_LATEST
+from omnistock.entrypoints.api.state import api_state
+
+router = APIRouter(tags=["health"])
+
+FRESH = timedelta(minutes=5)
+"""A sync attempt this recent means the worker is alive."""
+
+
+@router.get("/healthz", dependencies=[Public])
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", dependencies=[Public])
+def readyz(request: Request) -> JSONResponse:
+    """200 when the database answers (503 otherwise); ``worker`` is fresh, stale or unknown."""
+    app = api_state(request).app
+    ok, reason = readmodel.database_ok(app.engine)
+    body: dict[str, Any] = {"status": "ok" if ok else "unavailable", "database": reason or "ok"}
+    body |= worker_state(app.engine, app.clock.now()) if ok else {"worker": "unknown"}
+    return JSONResponse(body, status_code=200 if ok else 503)
+
+
+def worker_state(engine: Any, now: datetime) -> dict[str, Any]:
+    """The sync tables record no heartbeat; the last channel call is the only sign of life."""
+    last = readmodel.last_attempt_at(engine)
+    if last is None:
+        return {"worker": "unknown", "last_sync_call": None}
+    state = "fresh" if now - last <= FRESH else "stale"
+    return {"worker": state, "last_sync_call": last.isoformat()}
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request, _who: Viewer) -> Response:
+    """Prometheus text exposition."""
+    registry = request.app.state.metrics
+    return Response(registry.render(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,87 @@
+"""``/api/v1/stock``: show a SKU's numbers, set or adjust on-hand, import a stock file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from omnistock.domain.ids import Sku, WarehouseId
+from omnistock.entrypoints.api.auth import Operator, Viewer
+from omnistock.entrypoints.api.render import plain
+from omnistock.entrypoints.api.routes.models import MAX_QTY, CsvUpload, Strict
+from omnistock.entrypoints.api.state import api_state
+from omnistock.service import stock
+
+router = APIRouter(prefix="/stock", tags=["stock"])
+
+
+class Change(Strict):
+    warehouse: str = Field(default="main", min_length=1, max_length=64)
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=150)
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class SetIn(Change):
+    quantity: int = Field(ge=0, le=MAX_QTY)
+
+
+class AdjustIn(Change):
+    delta: int = Field(ge=-MAX_QTY, le=MAX_QTY)
+
+
+class StockImportIn(CsvUpload):
+    source: str = Field(default="api", min_length=1, max_length=100)
+
+
+@router.get("/{sku}")
+def show(request: Request, sku: str, _who: Viewer) -> dict[str, Any]:
+    """On hand, reserved, available, buffer, paused and the allocation per channel."""
+    result: dict[str, Any] = plain(stock.show_stock(api_state(request).app.uow(), Sku(sku)))
+    return result
+
+
+@router.put("/{sku}")
+def set_on_hand(request: Request, sku: str, body: SetIn, who: Operator) -> dict[str, Any]:
+    """Set on-hand (a stock take); ``applied`` is false when the idempotency key was used."""
+    app = api_state(request).app
+    applied = stock.set_stock(
+        app.uow(),
+        Sku(sku),
+        body.quantity,
+        warehouse=WarehouseId(body.warehouse),
+        actor=who.actor,
+        now=app.clock.now(),
+        idempotency_key=body.idempotency_key,
+        reason=body.reason or "stock take",
+    )
+    return {"applied": applied, "stock": plain(stock.show_stock(app.uow(), Sku(sku)))}
+
+
+@router.post("/{sku}/adjust")
+def adjust(request: Request, sku: str, body: AdjustIn, who: Operator) -> dict[str, Any]:
+    """Add a signed delta to on-hand (never below zero)."""
+    app = api_state(request).app
+    applied = stock.adjust_stock(
+        app.uow(),
+        Sku(sku),
+        body.delta,
+        warehouse=WarehouseId(body.warehouse),
+        actor=who.actor,
+        now=app.clock.now(),
+        idempotency_key=body.idempotency_key,
+        reason=body.reason or "adjustment",
+    )
+    return {"applied": applied, "stock": plain(stock.show_stock(app.uow(), Sku(sku)))}
+
+
+@router.post("/import")
+def import_file(request: Request, body: StockImportIn, who: Operator) -> dict[str, Any]:
+    """Import ``sku,warehouse,on_hand`` rows (all or none; the same file twice changes nothing)."""
+    app = api_state(request).app
+    summary = stock.import_stock(
+        app.uow(), body.csv, source=body.source, actor=who.actor, now=app.clock.now()
+    )
+    result: dict[str, Any] = plain(summary)
+    return result
