@@ -13,11 +13,10 @@ import html
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, column, or_, select, table, update
-from sqlalchemy.sql.expression import TableClause
+from sqlalchemy import Connection, Engine, or_, select, update
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.privacy.datamap import PersonalTable
@@ -25,12 +24,12 @@ from omnistock.privacy.inventory import RETENTION_TEXT
 from omnistock.privacy.lookup import IdentifierKind
 from omnistock.privacy.retention import (
     DEFAULT_POLICY,
-    DateRole,
     ErasureDecision,
     Purpose,
     RetentionPolicy,
     erasure_decision,
 )
+from omnistock.privacy.rows import clause_of, record_dates
 from omnistock.privacy.sealing import Sealer
 
 __all__ = [
@@ -165,7 +164,7 @@ def erase_subject(
 
 def _set_null(conn: Connection, declared: PersonalTable, ident: Any, names: Sequence[str]) -> None:
     if names:
-        clause = _clause(declared)
+        clause = clause_of(declared)
         change = dict.fromkeys(names)
         conn.execute(update(clause).where(clause.c[declared.id_column] == ident).values(change))
 
@@ -173,14 +172,14 @@ def _set_null(conn: Connection, declared: PersonalTable, ident: Any, names: Sequ
 def _plan(
     declared: PersonalTable, row: Mapping[str, Any], now: datetime, policy: RetentionPolicy
 ) -> tuple[list[str], list[KeptField]]:
-    dates = {role: row[name] for role, name in declared.dates.items()}
+    dates = record_dates(declared, row)
     record_id = str(row[declared.id_column])
     nulls: list[str] = []
     kept: list[KeptField] = []
     for f in declared.sealed:
         if row[f.column] is None:
             continue
-        decision: ErasureDecision = erasure_decision(_aware(dates), f.purpose, now, policy=policy)
+        decision: ErasureDecision = erasure_decision(dates, f.purpose, now, policy=policy)
         if decision.erase:
             nulls.append(f.column)
         else:
@@ -201,19 +200,11 @@ def _kept(
     )
 
 
-def _aware(dates: Mapping[DateRole, Any]) -> dict[DateRole, datetime | None]:
-    """SQLite returns naive datetimes for UTC columns; treat them as UTC."""
-    return {
-        role: (value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value)
-        for role, value in dates.items()
-    }
-
-
 def _found(
     conn: Connection, sealer: Sealer, query: SubjectQuery
 ) -> Iterator[tuple[PersonalTable, Sequence[Mapping[str, Any]]]]:
     for declared in sealer.data_map.tables:
-        clause = _clause(declared)
+        clause = clause_of(declared)
         conditions = []
         for kind, value in query.identifiers():
             locator = declared.locator(kind)
@@ -224,14 +215,6 @@ def _found(
             ident = clause.c[declared.id_column]
             rows = conn.execute(select(clause).where(or_(*conditions)).order_by(ident))
             yield declared, [dict(row._mapping) for row in rows]
-
-
-def _clause(declared: PersonalTable) -> TableClause:
-    dates = [
-        column(name, DateTime(timezone=True)) for name in dict.fromkeys(declared.dates.values())
-    ]
-    others = [declared.id_column, *(f.column for f in declared.fields)]
-    return table(declared.name, *(column(name) for name in others), *dates)
 
 
 def _held(declared: PersonalTable, record_id: str, values: Mapping[str, Any]) -> HeldRecord:
