@@ -41,6 +41,7 @@ from omnistock.channels.base import (
     PushReport,
 )
 from omnistock.channels.http import HttpSettings
+from omnistock.channels.pacing import Pacer
 
 __all__ = ["AmazonAdapter", "AmazonConfig"]
 
@@ -93,6 +94,9 @@ class AmazonAdapter:
             clock=self._clock,
         )
         self._feeds: dict[UUID, _Feed] = {}
+        # getListingsItem allows 5 requests/s, burst 10 (Listings Items API 2021-08-01 model);
+        # pace a little below it so clock skew between us and Amazon never costs a 429.
+        self._read_pacer = Pacer(rate=4, burst=8)
         self._lock = threading.Lock()
         self._caps = Capabilities(
             max_batch=config.max_batch,
@@ -213,6 +217,7 @@ class AmazonAdapter:
         for sku in dict.fromkeys(offer_ids):
             url = f"{LISTINGS}/{quote(self.config.seller_id)}/{quote(sku, safe='')}"
             params = {**self._market(), "includedData": "fulfillmentAvailability"}
+            self._read_pacer.wait()
             try:
                 body = self.api.json("GET", url, offer_id=sku, params=params)
             except PermanentChannelError as exc:
