@@ -22,7 +22,7 @@ from omnistock.privacy.datamap import DataMap, PersonalTable
 from omnistock.privacy.retention import DEFAULT_POLICY, RetentionPolicy, expired
 from omnistock.privacy.rows import clause_of, record_dates
 
-__all__ = ["SweepReport", "sweep"]
+__all__ = ["SweepReport", "expired_fields", "sweep"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
