@@ -10,18 +10,21 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from omnistock.domain.allocation import allocate_sku
 from omnistock.domain.csvfile import read_csv
 from omnistock.domain.errors import InvalidFile, InvalidValue, UnknownSku, UnknownWarehouse
 from omnistock.domain.ids import ChannelId, Sku, WarehouseId
 from omnistock.domain.ledger import Movement, MovementKind
+from omnistock.domain.safety import FeedCheck, FeedProblem
 from omnistock.domain.stock_feed import STOCK_COLUMNS, StockRow, parse_stock_csv
 from omnistock.service.allocation import recompute_in
 from omnistock.service.ports import UnitOfWork
 from omnistock.service.snapshot import load
 
 __all__ = [
+    "FeedGate",
     "ImportSummary",
     "StockView",
     "add_warehouse",
@@ -133,16 +136,58 @@ def _record(uow: UnitOfWork, movement: Movement, now: datetime) -> bool:
     return bool(applied)
 
 
+class FeedGate(Protocol):
+    """The safety guard's source checks (``omnistock.service.holds.FeedGate``)."""
+
+    def check(
+        self,
+        *,
+        source: str,
+        skus: frozenset[Sku],
+        produced_at: datetime,
+        import_id: str,
+        now: datetime,
+    ) -> object: ...
+
+    def reject(
+        self,
+        *,
+        source: str,
+        import_id: str,
+        result: FeedCheck,
+        count: int,
+        produced_at: datetime,
+        now: datetime,
+    ) -> None: ...
+
+    def accepted(
+        self, *, source: str, import_id: str, count: int, produced_at: datetime, now: datetime
+    ) -> object: ...
+
+
 def import_stock(
-    uow: UnitOfWork, text: str, *, source: str, actor: str, now: datetime
+    uow: UnitOfWork,
+    text: str,
+    *,
+    source: str,
+    actor: str,
+    now: datetime,
+    gate: FeedGate | None = None,
+    produced_at: datetime | None = None,
 ) -> ImportSummary:
     """Import a ``sku,warehouse,on_hand`` file: counted rows set on-hand, others are unchanged.
 
     The whole file is rejected (``InvalidFile`` with line and column) on any bad row, including
     an unknown SKU or a kit. Importing the same file again changes nothing: each row's key is
-    the file's SHA-256 plus its SKU and warehouse.
+    the file's SHA-256 plus its SKU and warehouse. With a ``gate`` the feed is also checked
+    against its source's history (truncated, older than its maximum age: rejected with an
+    incident, nothing changed) and an accepted import re-confirms the source's pending holds.
     """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    import_id = f"import:{source}:{digest[:16]}"
+    produced = produced_at or now
+    if gate is not None:
+        _gate_check(uow, text, gate, source, import_id, produced, now)
     with uow:
         rows = parse_stock_csv(text, warehouses=uow.stock.warehouses())
         _check_skus(uow, text, rows)
@@ -150,6 +195,11 @@ def import_stock(
         applied = uow.stock.record(movements, recorded_at=now)
         changed = recompute_in(uow, {m.sku for m in applied}, now=now) if applied else 0
         uow.commit()
+    if gate is not None:
+        count = len({r.sku for r in rows})
+        gate.accepted(
+            source=source, import_id=import_id, count=count, produced_at=produced, now=now
+        )
     return ImportSummary(
         rows=len(rows),
         applied=len(applied),
@@ -157,6 +207,39 @@ def import_stock(
         listings_changed=changed,
         file_hash=digest,
     )
+
+
+def _gate_check(
+    uow: UnitOfWork,
+    text: str,
+    gate: FeedGate,
+    source: str,
+    import_id: str,
+    produced: datetime,
+    now: datetime,
+) -> None:
+    """The source checks, outside any open transaction (SQLite has one writer at a time).
+
+    An empty or header-only feed is recorded as rejected, with an incident, and re-raised.
+    """
+    try:
+        with uow:
+            rows = parse_stock_csv(text, warehouses=uow.stock.warehouses())
+            _check_skus(uow, text, rows)
+    except InvalidFile as exc:
+        if "empty" in exc.message or "no rows" in exc.message:
+            check = FeedCheck(problem=FeedProblem.EMPTY, message=f"{source}: {exc.message}")
+            gate.reject(
+                source=source,
+                import_id=import_id,
+                result=check,
+                count=0,
+                produced_at=produced,
+                now=now,
+            )
+        raise
+    skus = frozenset(r.sku for r in rows)
+    gate.check(source=source, skus=skus, produced_at=produced, import_id=import_id, now=now)
 
 
 def _import_movement(

@@ -266,8 +266,20 @@ class SyncStore:
             approved=row["state"] == "approved",
         )
 
-    def hold(self, channel: str, reasons: dict[str, str], *, now: datetime) -> None:
-        """Mark listings ``held`` (not sent) with the guard's reason."""
+    def hold(
+        self,
+        channel: str,
+        reasons: dict[str, str],
+        *,
+        now: datetime,
+        state: str = "held",
+        quantities: dict[str, int] | None = None,
+    ) -> None:
+        """Mark listings ``held`` (not sent) with the guard's reason.
+
+        ``state="error"`` with ``quantities`` records values the guard found impossible: they
+        are not retried until the desired quantity changes.
+        """
         with self._tx() as conn:
             for offer_id, reason in reasons.items():
                 self._set_state(
@@ -275,10 +287,73 @@ class SyncStore:
                     channel,
                     offer_id,
                     now,
-                    state="held",
-                    error_code="held",
+                    state=state,
+                    error_code=state,
                     error_message=reason,
+                    failed_quantity=(quantities or {}).get(offer_id),
                 )
+
+    def unhold(self, channel: str, offer_ids: Sequence[str], *, now: datetime) -> int:
+        """Put held listings back to ``idle``: they are planned (and guarded) again."""
+        with self._tx() as conn:
+            result = conn.execute(
+                update(LS)
+                .where(LS.c.channel == channel, LS.c.state == "held", LS.c.offer_id.in_(offer_ids))
+                .values(state="idle", error_code=None, error_message=None, updated_at=now)
+            )
+            return int(result.rowcount)
+
+    def restore_last_pushed(self, channel: str, offer_ids: Sequence[str], *, now: datetime) -> int:
+        """Reject held values: desired goes back to what the channel shows (last pushed)."""
+        L = listings.c
+        with self._tx() as conn:
+            result = conn.execute(
+                update(listings)
+                .where(L.channel == channel, L.offer_id.in_(offer_ids), L.last_pushed.is_not(None))
+                .values(desired=L.last_pushed)
+            )
+            conn.execute(
+                update(LS)
+                .where(LS.c.channel == channel, LS.c.state == "held", LS.c.offer_id.in_(offer_ids))
+                .values(state="idle", error_code=None, error_message=None, updated_at=now)
+            )
+            return int(result.rowcount)
+
+    def desired_of(self, channel: str, offer_ids: Sequence[str]) -> dict[str, int | None]:
+        """A fresh read of ``offer_id → desired`` (the re-read before sending)."""
+        L = listings.c
+        query = select(L.offer_id, L.desired).where(
+            L.channel == channel, L.offer_id.in_(list(offer_ids))
+        )
+        with self._tx() as conn:
+            return {r.offer_id: r.desired for r in conn.execute(query)}
+
+    def unannounced_incidents(self, *, now: datetime) -> list[dict[str, Any]]:
+        """Dead-item records not yet folded into incidents; marks them taken (one transaction)."""
+        I = sync_incidents.c  # noqa: E741
+        with self._tx() as conn:
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(sync_incidents).where(I.notified_at.is_(None)).order_by(I.id)
+                ).mappings()
+            ]
+            if rows:
+                conn.execute(
+                    update(sync_incidents)
+                    .where(I.id.in_([r["id"] for r in rows]))
+                    .values(notified_at=now)
+                )
+            return rows
+
+    def open_breakers(self) -> list[tuple[str, datetime]]:
+        """``(channel, opened_at)`` of every channel whose breaker is not closed."""
+        C = sync_channels.c
+        query = select(C.channel, C.breaker_opened_at).where(
+            C.breaker_status != "closed", C.breaker_opened_at.is_not(None)
+        )
+        with self._tx() as conn:
+            return [(r.channel, _must_utc(r.breaker_opened_at)) for r in conn.execute(query)]
 
     def revive(self, channel: str, offer_id: str, *, now: datetime) -> bool:
         """Give a ``dead`` listing a fresh start (the reconciler found it still drifting)."""

@@ -4,10 +4,13 @@ One pass (``Dispatcher.run``) under the channel's lease:
 
 1. recover open batches (sent or accepted, results not recorded) — looked up, never resent
    blindly (``recovery``);
-2. ask the breaker; while open nothing is sent and nothing is lost (listings stay dirty);
-3. plan batches from dirty listings (coalesced, decreases first, chunked);
-4. for each batch: spend from the shared budget (stop when empty), persist the batch with its
-   id, push, validate the report, record per-item outcomes.
+2. ask the pause switch and the breaker; while paused or open nothing is sent and nothing is
+   lost (listings stay dirty);
+3. show the change-set to the guard (held items → ``held``, impossible values → ``error``);
+4. plan batches from dirty listings (coalesced, decreases first, chunked);
+5. for each batch: re-read (items whose fresh desired differs are dropped and re-planned next
+   pass), spend from the shared budget (stop when empty), persist the batch with its id, push,
+   validate the report, record per-item outcomes.
 
 Item outcomes: ``ok`` → pushed; ``permanent`` → ``error`` (visible, not retried for the same
 quantity); ``retryable`` or a batch-level failure → ``retry`` at the policy's time, or ``dead``
@@ -46,7 +49,16 @@ from omnistock.sync.planner import ListingChange, plan
 from omnistock.sync.recovery import recover
 from omnistock.sync.retry import RetryPolicy
 
-__all__ = ["ChannelRun", "Dispatcher", "Guard", "Hold", "SyncConfig", "outcome_of"]
+__all__ = [
+    "ChannelRun",
+    "Dispatcher",
+    "Guard",
+    "Hold",
+    "Paused",
+    "Reread",
+    "SyncConfig",
+    "outcome_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +69,8 @@ class Hold:
 
     offer_id: str
     reason: str
+    error: bool = False  # an impossible value (sanity): ``error``, not ``held``
+    quantity: int | None = None
 
 
 Guard = Callable[[str, Sequence[ListingChange], datetime], Sequence[Hold]]
@@ -65,12 +79,20 @@ Guard = Callable[[str, Sequence[ListingChange], datetime], Sequence[Hold]]
 Held listings are not sent; they stay ``held`` until ``SyncStore.release_holds``.
 """
 
+Reread = Callable[[str, Sequence[PushItem]], set[str]]
+"""Safety seam: right before a batch is sent, the offer ids whose fresh value differs."""
+
+Paused = Callable[[str], bool]
+"""Safety seam: the pause switch; a paused channel sends nothing and loses nothing."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SyncConfig:
     """Engine settings shared by dispatcher, recovery and worker."""
 
     guard: Guard | None = None
+    reread: Reread | None = None
+    paused: Paused | None = None
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
@@ -161,6 +183,9 @@ class Dispatcher:
         self.store.release_lease(self.channel, self.holder)
 
     def _push_dirty(self, now: datetime, result: ChannelRun) -> None:
+        if self.config.paused is not None and self.config.paused(self.channel):
+            result.breaker = "paused"
+            return
         policy = self.config.breaker
         breaker = self.store.update_breaker(self.channel, lambda s: policy.probe(s, now))
         result.breaker = breaker.status
@@ -175,6 +200,9 @@ class Dispatcher:
             now = max(now, self.clock()) if self.clock else now
             if not self.acquire(now):
                 return
+            items = self._reread(items)
+            if not items:
+                continue
             wait = self.spend(len(items), now)
             if wait > 0:
                 result.budget_wait_s = wait
@@ -192,10 +220,22 @@ class Dispatcher:
         if self.config.guard is None or not changes:
             return changes
         asked = [c for c in changes if not c.approved]
-        holds = {h.offer_id: h.reason for h in self.config.guard(self.channel, asked, now)}
+        verdict = self.config.guard(self.channel, asked, now)
+        holds = {h.offer_id: h.reason for h in verdict if not h.error}
+        errors = {h.offer_id: h.reason for h in verdict if h.error}
         if holds:
             self.store.hold(self.channel, holds, now=now)
-        return [c for c in changes if c.offer_id not in holds]
+        if errors:
+            failed = {h.offer_id: h.quantity for h in verdict if h.error and h.quantity is not None}
+            self.store.hold(self.channel, errors, now=now, state="error", quantities=failed)
+        return [c for c in changes if c.offer_id not in holds and c.offer_id not in errors]
+
+    def _reread(self, items: tuple[PushItem, ...]) -> tuple[PushItem, ...]:
+        """Drop items whose freshly read value differs (they are re-planned next pass)."""
+        if self.config.reread is None:
+            return items
+        changed = self.config.reread(self.channel, items)
+        return tuple(i for i in items if i.offer_id not in changed)
 
     def spend(self, changes: int, now: datetime) -> float:
         """Spend budget for one call; 0.0 when spent, else seconds to wait (nothing spent)."""

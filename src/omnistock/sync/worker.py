@@ -1,6 +1,8 @@
 """Worker: runs every channel account's dispatcher, once or in a loop until a stop event.
 
-``run_once`` makes one pass over all channels with one ``now`` from the clock. ``run`` repeats
+``run_once`` makes one pass over all channels with one ``now`` from the clock, then calls each
+``tick`` hook with that ``now`` (e.g. the safety watch and notifications); a failing hook is
+logged and never stops the pass. ``run`` repeats
 it until ``stop`` is set, waiting on the event (never a bare sleep), and reconciles every
 ``reconcile_every_s`` seconds. Several workers may run against PostgreSQL: the per-channel
 lease keeps one dispatcher per channel account, and the budget in the database is shared.
@@ -13,7 +15,7 @@ import os
 import random
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -55,8 +57,10 @@ class Worker:
         holder: str | None = None,
         config: SyncConfig | None = None,
         rng: random.Random | None = None,
+        tick: Sequence[Callable[[datetime], object]] = (),
     ) -> None:
         self.clock = clock
+        self.tick = list(tick)
         self.holder = holder or default_holder()
         rng = rng or random.Random()
         self.dispatchers = {
@@ -74,7 +78,13 @@ class Worker:
 
     def run_once(self) -> list[ChannelRun]:
         now = self.clock.now()
-        return [d.run(now) for d in self.dispatchers.values()]
+        runs = [d.run(now) for d in self.dispatchers.values()]
+        for hook in self.tick:
+            try:
+                hook(now)
+            except Exception:
+                log.exception("tick hook failed", extra={"holder": self.holder})
+        return runs
 
     def reconcile(self, channel: str | None = None) -> list[ReconcileReport]:
         now = self.clock.now()

@@ -40,3 +40,7 @@ REGISTRY.append(orders.register)
 from omnistock.entrypoints.cli import serve, token  # noqa: E402  (REST API: serve, token create|list|revoke)
 
 REGISTRY.extend([serve.register, token.register])
+
+from omnistock.entrypoints.cli import safety  # noqa: E402  (holds, pause, resume, incidents, notify)
+
+REGISTRY.append(safety.register)

@@ -13,11 +13,12 @@ import typer
 from omnistock.bootstrap import App
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
+from omnistock.entrypoints.cli.safety import worker_parts
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.dispatcher import SyncConfig
 from omnistock.sync.registry import adapters_from_env
 from omnistock.sync.status import sync_status
-from omnistock.sync.worker import LoopSettings, Worker
+from omnistock.sync.worker import LoopSettings, Worker, default_holder
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 sync_app = typer.Typer(help="Push stock to channels: run, status, reconcile.", no_args_is_help=True)
@@ -33,8 +34,16 @@ def register(app: typer.Typer) -> None:
 
 def _worker(app: App, *, lease_ttl_s: float = 60.0) -> Worker:
     adapters = adapters_from_env(os.environ)
-    config = SyncConfig(lease_ttl_s=lease_ttl_s)
-    return Worker(store=SyncStore(app.engine), adapters=adapters, clock=app.clock, config=config)
+    holder = default_holder()
+    config, tick = worker_parts(app, holder, SyncConfig(lease_ttl_s=lease_ttl_s))
+    return Worker(
+        store=SyncStore(app.engine),
+        adapters=adapters,
+        clock=app.clock,
+        config=config,
+        holder=holder,
+        tick=tick,
+    )
 
 
 def _print_runs(worker: Worker) -> None:
