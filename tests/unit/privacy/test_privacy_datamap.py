@@ -54,6 +54,22 @@ def test_every_declared_table_exists_in_the_store() -> None:
         pytest.skip(f"declared but not in the store yet (order import pending): {absent}")
 
 
+def test_a_personal_column_added_to_the_store_without_declaring_it_is_caught() -> None:
+    grown = MetaData()
+    for table in store_metadata().tables.values():
+        table.to_metadata(grown)
+    Table(
+        "customer_notes",
+        grown,
+        Column("id", Integer, primary_key=True),
+        Column("note", Text, info={"personal": "fulfilment"}),
+        Column("buyer_phone", Text),
+    )
+    check = check_metadata(DATA_MAP, grown)
+    assert check.undeclared == ("customer_notes.note",)
+    assert [p.split(":")[0] for p in check.problems] == ["customer_notes.buyer_phone"]
+
+
 def test_docs_table_is_generated_from_the_map() -> None:
     text = DOCS.read_text(encoding="utf-8")
     start, end = text.index(DOC_START), text.index(DOC_END) + len(DOC_END)

@@ -1,0 +1,40 @@
+"""Scan raw files (a SQLite database with its WAL, a ``pg_dump``) for personal values in clear.
+
+Used by tests and by a seller's own audit: given the values that must never be stored in plain
+text (buyers' names, e-mails, phones, addresses, NIPs), report which appear in which file. The
+comparison ignores case and also tries the value without spaces and dashes (phones, NIPs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["database_files", "plaintext_hits"]
+
+MIN_LENGTH = 4
+
+
+def database_files(database: Path) -> list[Path]:
+    """A SQLite file and its ``-wal``/``-journal`` companions that exist."""
+    candidates = [database, *(database.with_name(database.name + s) for s in ("-wal", "-journal"))]
+    return [path for path in candidates if path.exists()]
+
+
+def plaintext_hits(files: Iterable[Path], values: Iterable[str]) -> dict[str, list[str]]:
+    """``{value: [file names where it appears]}`` for every value found in clear (empty = none)."""
+    contents = {path.name: path.read_bytes().lower() for path in files}
+    hits: dict[str, list[str]] = {}
+    for value in values:
+        forms = _forms(value)
+        found = [name for name, data in contents.items() if any(f in data for f in forms)]
+        if found:
+            hits[value] = found
+    return hits
+
+
+def _forms(value: str) -> set[bytes]:
+    text = value.strip().lower()
+    compact = re.sub(r"[\s-]", "", text)
+    return {form.encode("utf-8") for form in (text, compact) if len(form) >= MIN_LENGTH}
