@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,26 @@ def test_values_already_on_the_active_key_and_nulls_are_left_alone(db: Engine) -
     assert after[3] == before[3]  # untouched
     assert after[4]["tax"] is None
     assert key_id(str(after[4]["name"])) == "new"
+
+
+def test_two_rotations_at_once_converge_without_errors(db: Engine) -> None:
+    seed(db, 2000, Sealer(OLD_RING, PEOPLE))
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            rotate(db, FieldCipher(BOTH_RING), PEOPLE, batch_size=50)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert pending(db, PEOPLE, "new") == {"privacy_people": 0}
+    assert_all_readable_with_new_key_only(db, 2000)
 
 
 def test_an_undecryptable_value_stops_rotation_and_changes_nothing_in_its_batch(db: Engine) -> None:
