@@ -25,15 +25,14 @@ TEMPLATE = """\
 # A relative SQLite path is relative to the directory omnistock is run from.
 url = {url}
 
-# The sections below are reserved for features that are not built yet; they are accepted as
-# tables and ignored until then. See docs/configuration.md.
-# [channels.allegro-main]   # planned: credentials and base URL per channel account
-# [sync]                    # planned: push intervals, safety-guard thresholds
-# [notify]                  # planned: SMS (SMSAPI.pl), e-mail (SMTP), webhook
-# [invoicing]               # planned: seller data, KSeF environment
-# [privacy]                 # planned: retention periods, encryption key source
-# [compliance]              # planned: marketplace rule packs
-# [api]                     # planned: REST API and dashboard (omnistock serve)
+# Optional sections of other features; each feature documents and validates its own keys
+# (see docs/configuration.md for where).
+# [channels.allegro-main]   # channel account connection (docs/channels.md)
+# [safety]                  # safety-guard thresholds and alarms
+# [notify]                  # SMS (SMSAPI.pl), e-mail (SMTP), webhook (docs/alerts.md)
+# [compliance]              # marketplace rule packs (docs/rule-packs.md)
+# [privacy]                 # personal-data protection (docs/privacy.md)
+# [sync] [invoicing] [api]  # reserved
 """
 
 
