@@ -116,9 +116,9 @@ def list_tokens(store: TokenStore) -> list[ApiToken]:
 
 
 def revoke_token(store: TokenStore, token_id: str, *, now: datetime) -> None:
-    """Revoke a token; ``UnknownToken(field="id")`` if no active token has this id."""
+    """Revoke a token; ``UnknownToken(field="token_id")`` if no active token has this id."""
     if not store.revoke(token_id, now=now):
-        raise UnknownToken(f"no active token {token_id!r}", field="id")
+        raise UnknownToken(f"no active token {token_id!r}", field="token_id")
 
 
 class UnknownToken(DomainError):

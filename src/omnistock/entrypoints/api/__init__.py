@@ -61,10 +61,19 @@ async def _count_requests(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     response = await call_next(request)
-    route = request.scope.get("route")
-    path = getattr(route, "path", "unmatched")
-    request.app.state.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+    labels = (request.method, route_label(request), str(response.status_code))
+    request.app.state.metrics.requests.labels(*labels).inc()
     return response
+
+
+def route_label(request: Request) -> str:
+    """The matched path template (``/api/v1/stock/{sku}``), bounded for metric labels."""
+    if request.scope.get("route") is None:
+        return "unmatched"
+    path = request.scope.get("path", "")
+    for name, value in request.path_params.items():
+        path = path.replace(f"/{value}", f"/{{{name}}}", 1)
+    return str(path)
 
 
 def _to_dashboard() -> RedirectResponse:

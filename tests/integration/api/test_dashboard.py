@@ -1,0 +1,168 @@
+"""The dashboard over real HTTP: login, sessions, CSRF, escaping, languages, sections."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import insert
+
+from omnistock.domain.ids import ChannelId, Sku
+from omnistock.domain.product import Product
+from omnistock.service import catalog, tokens
+from omnistock.store.sync_tables import sync_incidents
+from omnistock.store.token_repository import TokenStore
+
+EVIL = '<script>alert("x")</script>'
+
+
+def _login(client, secret: str):
+    form = client.get("/dashboard/login").text
+    nonce = re.search(r'name="nonce" value="([^"]+)"', form).group(1)
+    return client.post("/dashboard/login", data={"nonce": nonce, "token": secret})
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def viewer(client, secrets_by_role):
+    assert _login(client, secrets_by_role["viewer"]).status_code == 303
+    return client
+
+
+@pytest.fixture
+def operator(client, secrets_by_role):
+    assert _login(client, secrets_by_role["operator"]).status_code == 303
+    return client
+
+
+def test_pages_without_a_session_redirect_to_login(client) -> None:
+    for path in (
+        "/dashboard/",
+        "/dashboard/stock",
+        "/dashboard/sku/A1",
+        "/dashboard/section/holds",
+    ):
+        answer = client.get(path)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/dashboard/login")
+
+
+def test_login_sets_a_strict_http_only_session_cookie(client, secrets_by_role) -> None:
+    answer = _login(client, secrets_by_role["viewer"])
+    assert answer.headers["location"] == "/dashboard/"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "omnistock_session=" in cookie
+    assert "samesite=strict" in cookie
+    assert "httponly" in cookie
+    home = client.get("/dashboard/")
+    assert home.status_code == 200
+    assert 'data-channel="allegro"' in home.text
+    assert "Kanały" in home.text  # Polish by default
+
+
+def test_login_with_a_wrong_token_fails_and_without_nonce_is_refused(client) -> None:
+    answer = _login(client, "omni_wrong")
+    assert answer.headers["location"] == "/dashboard/login?failed=1"
+    assert client.get("/dashboard/").status_code == 303
+    forged = client.post("/dashboard/login", data={"token": "omni_x"})
+    assert forged.status_code == 403
+
+
+def test_a_revoked_token_ends_its_session(viewer, omni) -> None:
+    store = TokenStore(omni.engine)
+    token = next(t for t in tokens.list_tokens(store) if t.role.value == "viewer")
+    tokens.revoke_token(store, token.id, now=omni.clock.now())
+    assert viewer.get("/dashboard/").status_code == 303
+
+
+def test_forged_session_cookie_is_rejected(client) -> None:
+    client.cookies.set("omnistock_session", "abc.def.0123")
+    assert client.get("/dashboard/").status_code == 303
+
+
+def test_set_stock_form_needs_the_session_csrf_token(operator) -> None:
+    page = operator.get("/dashboard/sku/A1").text
+    token = _csrf(page)
+    for data in (
+        {"quantity": "3"},
+        {"quantity": "3", "csrf": "wrong"},
+        {"quantity": "3", "csrf": ""},
+    ):
+        assert operator.post("/dashboard/sku/A1/stock", data=data).status_code == 403
+    assert ">10<" in operator.get("/dashboard/stock").text.replace(" ", "")
+    done = operator.post("/dashboard/sku/A1/stock", data={"quantity": "3", "csrf": token})
+    assert done.status_code == 303
+    assert '<td class="n">3</td>' in operator.get("/dashboard/stock").text
+
+
+def test_a_viewer_sees_no_form_and_cannot_post(viewer) -> None:
+    page = viewer.get("/dashboard/sku/A1").text
+    assert '/stock"' not in page.split("<main>")[1]
+    answer = viewer.post("/dashboard/sku/A1/stock", data={"quantity": "3", "csrf": _csrf(page)})
+    assert answer.status_code == 403
+
+
+def test_logout_needs_csrf_and_ends_the_session(viewer) -> None:
+    token = _csrf(viewer.get("/dashboard/").text)
+    assert viewer.post("/dashboard/logout", data={"other": "1"}).status_code == 403
+    assert viewer.post("/dashboard/logout", data={"csrf": token}).status_code == 303
+    assert viewer.get("/dashboard/").status_code == 303
+
+
+def test_channel_supplied_text_is_escaped(viewer, seeded) -> None:
+    catalog.add_product(seeded.uow(), Product(sku=Sku("X1"), name=EVIL))
+    catalog.link_listing(
+        seeded.uow(), Sku("X1"), ChannelId("allegro"), EVIL, now=seeded.clock.now()
+    )
+    with seeded.engine.begin() as conn:
+        conn.execute(
+            insert(sync_incidents).values(
+                channel="allegro",
+                offer_id=EVIL,
+                kind="dead",
+                message=EVIL,
+                created_at=seeded.clock.now(),
+            )
+        )
+    pages = [
+        viewer.get("/dashboard/stock", params={"q": EVIL}).text,
+        viewer.get("/dashboard/stock").text,
+        viewer.get("/dashboard/sku/X1").text,
+        viewer.get("/dashboard/section/incidents").text,
+    ]
+    for html in pages:
+        assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in pages[1]
+    assert pages[3].count("&lt;script&gt;") == 2  # offer id and message
+
+
+def test_stock_search_filters_by_sku_or_name(viewer, seeded) -> None:
+    catalog.add_product(seeded.uow(), Product(sku=Sku("B7"), name="Talerz głęboki"))
+    found = viewer.get("/dashboard/stock", params={"q": "talerz"}).text
+    assert "B7" in found
+    assert ">A1<" not in found
+    assert ">A1<" in viewer.get("/dashboard/stock", params={"q": "kubek"}).text
+
+
+def test_sku_page_explains_and_charts_the_history(viewer) -> None:
+    page = viewer.get("/dashboard/sku/A1").text
+    assert "<polyline" in page
+    assert "sellable" in page
+    assert viewer.get("/dashboard/sku/NOPE").status_code == 404
+
+
+def test_english_labels_on_request(viewer) -> None:
+    english = viewer.get("/dashboard/", params={"lang": "en"}).text
+    assert "Channels" in english
+    assert "Kanały" not in english
+    assert "Channels" in viewer.get("/dashboard/").text  # remembered in a cookie
+    assert "Kanały" in viewer.get("/dashboard/", params={"lang": "pl"}).text
+
+
+def test_sections_render_what_exists(viewer) -> None:
+    assert "nie skonfigurowano" in viewer.get("/dashboard/section/holds").text
+    orders = viewer.get("/dashboard/section/orders").text
+    assert "nie skonfigurowano" not in orders
+    assert viewer.get("/dashboard/section/nothing").status_code == 404
