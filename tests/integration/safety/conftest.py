@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from safety_support import Channel
 
 from omnistock.channels.allegro import AllegroAdapter, AllegroConfig, DeviceFlow, FileTokenStore
 from omnistock.channels.allegro.tokens import auth_http
@@ -36,23 +37,6 @@ class Inbox:
         self.messages.append(envelope)
         self.arrived.set()
         return "250 Message accepted for delivery"
-
-
-@dataclass
-class Channel:
-    name: str
-    adapter: Any
-    admin: httpx.Client
-    sandbox: Any
-    ids: dict[str, str] = field(default_factory=dict)  # SKU → offer id
-
-    def quantities(self) -> dict[str, int]:
-        """Offer id → quantity the sandbox shows now (read through its admin route)."""
-        if self.name == "allegro":
-            rows = self.admin.get("/_sandbox/offers/quantities").json()
-            return {r["id"]: r["available"] for r in rows}
-        rows = self.admin.get("/_sandbox/quantities").json()
-        return {str(r["id"]): r["stock_quantity"] for r in rows}
 
 
 @pytest.fixture
@@ -111,30 +95,6 @@ def shop(servers: Any) -> Iterator[Channel]:
     yield Channel(name="shop", adapter=adapter, admin=admin, sandbox=app.state.sandbox)
     adapter.close()
     admin.close()
-
-
-def seed(channel: Channel, stock: dict[str, int]) -> None:
-    """Create one offer per SKU with its quantity through the sandbox's admin route."""
-    skus = list(stock)
-    if channel.name == "allegro":
-        body = [
-            {
-                "name": f"Oferta {s}",
-                "stock": q,
-                "price": "10.00",
-                **({} if q else {"status": "ENDED"}),
-            }
-            for s, q in stock.items()
-        ]
-        created = channel.admin.post("/_sandbox/offers", json=body)
-        assert created.status_code == 201, created.text
-        channel.ids = {s: c["id"] for s, c in zip(skus, created.json(), strict=True)}
-        return
-    products = [{"name": f"Produkt {s}", "sku": s, "stock_quantity": q} for s, q in stock.items()]
-    created = channel.admin.post("/_sandbox/products", json={"products": products})
-    assert created.status_code == 201, created.text
-    by_sku = {p["sku"]: str(p["id"]) for p in created.json()}
-    channel.ids = {s: by_sku[s] for s in skus}
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine, insert, update
 
 from omnistock.domain.incidents import NotificationPolicy, Via
@@ -20,6 +22,48 @@ from omnistock.store.tables import channels, listings, products
 from omnistock.store.unit_of_work import SqlUnitOfWork
 from omnistock.sync.dispatcher import SyncConfig
 from omnistock.sync.worker import Worker
+
+
+@dataclass
+class Channel:
+    name: str
+    adapter: Any
+    admin: httpx.Client
+    sandbox: Any
+    ids: dict[str, str] = field(default_factory=dict)  # SKU → offer id
+
+    def quantities(self) -> dict[str, int]:
+        """Offer id → quantity the sandbox shows now (read through its admin route)."""
+        if self.name == "allegro":
+            rows = self.admin.get("/_sandbox/offers/quantities").json()
+            return {r["id"]: r["available"] for r in rows}
+        rows = self.admin.get("/_sandbox/quantities").json()
+        return {str(r["id"]): r["stock_quantity"] for r in rows}
+
+
+def seed(channel: Channel, stock: dict[str, int]) -> None:
+    """Create one offer per SKU with its quantity through the sandbox's admin route."""
+    skus = list(stock)
+    if channel.name == "allegro":
+        body = [
+            {
+                "name": f"Oferta {s}",
+                "stock": q,
+                "price": "10.00",
+                **({} if q else {"status": "ENDED"}),
+            }
+            for s, q in stock.items()
+        ]
+        created = channel.admin.post("/_sandbox/offers", json=body)
+        assert created.status_code == 201, created.text
+        channel.ids = {s: c["id"] for s, c in zip(skus, created.json(), strict=True)}
+        return
+    products = [{"name": f"Produkt {s}", "sku": s, "stock_quantity": q} for s, q in stock.items()]
+    created = channel.admin.post("/_sandbox/products", json={"products": products})
+    assert created.status_code == 201, created.text
+    by_sku = {p["sku"]: str(p["id"]) for p in created.json()}
+    channel.ids = {s: by_sku[s] for s in skus}
+
 
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # Saturday night
 

@@ -13,7 +13,18 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-
+from safety_support import (
+    T0,
+    add_catalog,
+    catalog,
+    feed,
+    guarded_worker,
+    import_feed,
+    mark_synced,
+    run_until,
+    seed,
+    wait_for,
+)
 from sqlalchemy import Engine, insert, select
 
 from omnistock.domain.incidents import IncidentKind, NotificationPolicy, Severity, Via
@@ -24,19 +35,6 @@ from omnistock.service.holds import approve_hold
 from omnistock.store.order_tables import order_lines, orders
 from omnistock.store.sync_tables import sync_incidents
 from omnistock.store.tables import listings
-
-from conftest import seed  # noqa: I001  (test-local helper)
-from safety_support import (
-    T0,
-    add_catalog,
-    catalog,
-    feed,
-    guarded_worker,
-    import_feed,
-    mark_synced,
-    run_until,
-    wait_for,
-)
 
 N = 500
 
