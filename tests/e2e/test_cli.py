@@ -300,3 +300,14 @@ def test_help_lists_every_command(tmp_path: Path, omnistock: Cli) -> None:
     for command in ("init", "product", "channel", "listing", "warehouse", "stock", "policy",
                     "allocation", "demo"):  # fmt: skip
         assert command in result.out
+
+
+def test_demo_prints_allocations_the_pause_and_an_explanation(
+    tmp_path: Path, omnistock: Cli
+) -> None:
+    result = ok(omnistock(tmp_path, None, "demo", "--dir", str(tmp_path / "demo")))
+    for expected in ("Allocation per channel", "PAUSED", "Bundle components", "ZESTAW-HERB"):
+        assert expected in result.out
+    again = omnistock(tmp_path, None, "demo", "--dir", str(tmp_path / "demo"))
+    assert again.code == 2  # an earlier demo is never overwritten
+    assert "already holds" in again.err
