@@ -146,9 +146,12 @@ def _apply(uow: OrderUow, observed: ObservedOrder, deps: _Deps) -> Applied:
 
 
 def _reason(exc: Exception) -> str:
-    field_name = getattr(exc, "field", None)
-    detail = str(exc) if isinstance(exc, InvalidValue) else f"missing or bad {exc!s}"
-    return f"{type(exc).__name__}: {detail}" + (f" (field {field_name})" if field_name else "")
+    """Why a payload was quarantined, without echoing payload values (they may be personal)."""
+    if isinstance(exc, InvalidValue):
+        return f"InvalidValue: {exc}"
+    if isinstance(exc, KeyError):
+        return f"KeyError: missing {str(exc.args[0])[:60]!r}"
+    return f"{type(exc).__name__}: a value has the wrong type or format"
 
 
 def import_channel(
