@@ -10,6 +10,7 @@ device flow saved the tokens to). Whether the buyer's contacts are kept is ``[pr
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +38,19 @@ orders_app = typer.Typer(help="Imported orders: list, show, import.", no_args_is
 
 def register(app: typer.Typer) -> None:
     app.add_typer(orders_app, name="orders")
+    from omnistock.entrypoints.cli.sync import PASS_THROUGH, bench_app  # the ``bench`` group
+
+    bench_app.command("oversell", context_settings=PASS_THROUGH)(bench_oversell)
+
+
+def bench_oversell(ctx: typer.Context) -> None:
+    """The oversell simulation (``benchmarks/oversell_bench.py``); options are passed through."""
+    try:
+        module = importlib.import_module("benchmarks.oversell_bench")
+    except ImportError:
+        render.error("benchmarks/ not found: run from the omnistock source checkout")
+        raise typer.Exit(2) from None
+    raise typer.Exit(int(module.main(list(ctx.args)) or 0))
 
 
 def _sealer(app: App) -> PrivacySealer:
