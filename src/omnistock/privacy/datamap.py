@@ -53,10 +53,15 @@ class LegalBasis(StrEnum):
 
 
 class FieldFormat(StrEnum):
-    """How a personal column is stored: sealed text, sealed JSON object, or a keyed hash."""
+    """How a personal column is stored: sealed text, JSON object or bytes, or a keyed hash.
+
+    All sealed formats are stored as text tokens (bytes are base64-encoded before sealing), so
+    the column is ``Text`` whatever the plain value is.
+    """
 
     TEXT = "text"
     JSON = "json"
+    BYTES = "bytes"
     HASH = "hash"
 
 

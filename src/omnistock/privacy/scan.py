@@ -11,7 +11,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["database_files", "plaintext_hits"]
+from sqlalchemy import Engine, MetaData, String, select
+
+from omnistock.privacy.cipher import VERSION, is_sealed
+from omnistock.privacy.datamap import DataMap
+
+__all__ = ["database_files", "plaintext_hits", "sealed_outside_map"]
 
 MIN_LENGTH = 4
 
@@ -32,6 +37,24 @@ def plaintext_hits(files: Iterable[Path], values: Iterable[str]) -> dict[str, li
         if found:
             hits[value] = found
     return hits
+
+
+def sealed_outside_map(engine: Engine, metadata: MetaData, data_map: DataMap) -> list[str]:
+    """``table.column`` of undeclared text columns that hold sealed values.
+
+    Such values escape rotation, retention and data-subject requests (and become unreadable
+    once their key is retired): they must be declared in the data map.
+    """
+    declared, found = data_map.columns(), []
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            for column in table.columns:
+                if (table.name, column.name) in declared or not isinstance(column.type, String):
+                    continue
+                query = select(column).where(column.like(f"{VERSION}:%")).limit(20)
+                if any(is_sealed(str(value)) for value in conn.execute(query).scalars()):
+                    found.append(f"{table.name}.{column.name}")
+    return found
 
 
 def _forms(value: str) -> set[bytes]:

@@ -11,6 +11,7 @@ value of the wrong type or an unusable key raises before anything is returned.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,8 +55,9 @@ class Sealer:
         """Stored values of every personal column of ``table`` (``None`` where no value).
 
         ``values`` holds plain values by column: ``str`` for text columns, a JSON-able mapping
-        for JSON columns, the identifier itself for a hash column without ``hash_of`` (hash
-        columns with ``hash_of`` are computed from that column's value).
+        for JSON columns, ``bytes`` for bytes columns (e.g. an invoice's XML), the identifier
+        itself for a hash column without ``hash_of`` (hash columns with ``hash_of`` are computed
+        from that column's value).
         """
         declared = self.data_map.table(table)
         unknown = set(values) - {f.column for f in declared.fields}
@@ -86,11 +88,23 @@ class Sealer:
                 continue
             ref = FieldRef(table=declared.name, column=f.column, record_id=str(record_id))
             text = self.cipher.open(token, ref)
-            opened[f.column] = json.loads(text) if f.format is FieldFormat.JSON else text
+            opened[f.column] = _plain(f, text)
         return opened
 
 
+def _plain(f: PersonalField, text: str) -> Any:
+    if f.format is FieldFormat.JSON:
+        return json.loads(text)
+    if f.format is FieldFormat.BYTES:
+        return base64.b64decode(text)
+    return text
+
+
 def _text(f: PersonalField, value: Any) -> str:
+    if f.format is FieldFormat.BYTES:
+        if not isinstance(value, bytes):
+            raise InvalidValue("a bytes personal column takes bytes", field=f.column)
+        return base64.b64encode(value).decode("ascii")
     if f.format is FieldFormat.JSON:
         if not isinstance(value, Mapping):
             raise InvalidValue("a JSON personal column takes a mapping", field=f.column)

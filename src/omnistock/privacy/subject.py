@@ -9,6 +9,7 @@ and the date until which they are kept; a record's look-up hashes go with its la
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -238,10 +239,20 @@ def _record_dict(record: HeldRecord) -> dict[str, Any]:
         "record_id": record.record_id,
         "description": record.description,
         "fields": {
-            name: {"value": value, "purpose_and_retention": record.purposes[name]}
+            name: {"value": _jsonable(value), "purpose_and_retention": record.purposes[name]}
             for name, value in record.fields.items()
         },
     }
+
+
+def _jsonable(value: Any) -> Any:
+    """Bytes (e.g. an invoice's XML) as UTF-8 text when they are text, else base64."""
+    if not isinstance(value, bytes):
+        return value
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"base64": base64.b64encode(value).decode("ascii")}
 
 
 def _html(export: SubjectExport) -> str:
@@ -257,7 +268,8 @@ def _html(export: SubjectExport) -> str:
         parts.append(f"<h2>{esc(record.description)} — {esc(record.record_id)}</h2>")
         parts.append("<table><tr><th>field</th><th>value</th><th>purpose and retention</th></tr>")
         for name, value in record.fields.items():
-            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            plain = _jsonable(value)
+            shown = plain if isinstance(plain, str) else json.dumps(plain, ensure_ascii=False)
             parts.append(
                 f"<tr><td>{esc(name)}</td><td>{esc(shown)}</td><td>{esc(record.purposes[name])}</td></tr>"
             )

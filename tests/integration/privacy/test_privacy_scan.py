@@ -1,13 +1,14 @@
-"""No personal value of the test table is readable in the raw SQLite file (database + WAL)."""
+"""No personal value is readable in the raw SQLite file; sealed values outside the map are found."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from privacy_helpers import BOTH_RING, PEOPLE, metadata, people, people_rows, person
-from sqlalchemy import insert
+from sqlalchemy import Column, Integer, MetaData, Table, Text, insert
 
-from omnistock.privacy.scan import database_files, plaintext_hits
+from omnistock.privacy.cipher import FieldRef
+from omnistock.privacy.scan import database_files, plaintext_hits, sealed_outside_map
 from omnistock.privacy.sealing import Sealer
 from omnistock.store.engine import make_engine
 
@@ -49,3 +50,40 @@ def test_the_scan_finds_values_stored_in_clear(tmp_path: Path) -> None:
     }
     hits = scan_after_storing(tmp_path, [plain])
     assert set(hits) == {"Osoba Testowa 17", "osoba17@example.pl", "526-104-08-28"}
+
+
+def test_sealed_values_in_undeclared_columns_are_reported(empty_db_url: str) -> None:
+    extra = MetaData()
+    notes = Table(
+        "privacy_notes",
+        extra,
+        Column("id", Integer, primary_key=True),
+        Column("note", Text),
+        Column("size", Integer),
+    )
+    engine = make_engine(empty_db_url)
+    try:
+        metadata.create_all(engine)
+        extra.create_all(engine)
+        sealer = Sealer(BOTH_RING, PEOPLE)
+        token = sealer.cipher.seal(
+            "Osoba", FieldRef(table="privacy_notes", column="note", record_id="1")
+        )
+        with engine.begin() as conn:
+            conn.execute(insert(people), list(people_rows(sealer, range(3))))
+            conn.execute(
+                insert(notes),
+                [
+                    {"id": 1, "note": "v1 notes: plain", "size": 1},
+                    {"id": 2, "note": None, "size": 3},
+                ],
+            )
+        both = MetaData()
+        for table in (people, notes):
+            table.to_metadata(both)
+        assert sealed_outside_map(engine, both, PEOPLE) == []  # declared columns only
+        with engine.begin() as conn:
+            conn.execute(insert(notes), [{"id": 3, "note": token}])
+        assert sealed_outside_map(engine, both, PEOPLE) == ["privacy_notes.note"]
+    finally:
+        engine.dispose()

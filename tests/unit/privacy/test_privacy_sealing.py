@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from privacy_keyring import K1, K2, keyring
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.privacy.cipher import DecryptionFailed, key_id
+from omnistock.privacy.datamap import DataMap, FieldFormat, LegalBasis, PersonalField, PersonalTable
 from omnistock.privacy.inventory import DATA_MAP
+from omnistock.privacy.retention import Purpose
 from omnistock.privacy.sealing import Sealer
+from omnistock.privacy.subject import HeldRecord, SubjectExport
 
 ORDER = {
     "buyer_name": "Zofia Wiśniewska",
@@ -73,3 +78,33 @@ def test_from_env_reads_the_keys() -> None:
         "OMNISTOCK_PRIVACY_HASH_KEY": base64.b64encode(K1).decode(),
     }
     assert Sealer.from_env(environ).cipher.active == "k2"
+
+
+def test_bytes_columns_round_trip_and_export_as_text() -> None:
+    xml = PersonalField(
+        column="xml",
+        purpose=Purpose.INVOICING,
+        basis=LegalBasis.LEGAL_OBLIGATION,
+        format=FieldFormat.BYTES,
+        description="FA(3)",
+    )
+    invoices = DataMap(
+        tables=(PersonalTable(name="invoices", id_column="id", description="i", fields=(xml,)),)
+    )
+    sealer = Sealer(keyring(), invoices)
+    document = "<Faktura><Nazwa>Zofia Wiśniewska</Nazwa></Faktura>".encode()
+    stored = sealer.seal("invoices", 9, {"xml": document})
+    assert b"Zofia" not in (stored["xml"] or "").encode()
+    assert sealer.open("invoices", 9, stored) == {"xml": document}
+    with pytest.raises(InvalidValue, match="takes bytes"):
+        sealer.seal("invoices", 9, {"xml": "text"})
+    record = HeldRecord(
+        table="invoices",
+        record_id="9",
+        description="i",
+        fields={"xml": document},
+        purposes={"xml": "p"},
+    )
+    export = SubjectExport(generated_at=datetime(2026, 1, 1, tzinfo=UTC), records=(record,))
+    assert "Zofia Wiśniewska" in export.to_json()
+    assert "&lt;Faktura&gt;" in export.to_html()
