@@ -3,6 +3,7 @@ sandboxes are imported into a SQLite file, which is then searched byte by byte."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,13 +80,19 @@ def _stored(engine: Engine) -> int:
         return len(conn.execute(select(orders.c.id).where(orders.c.buyer_name.is_not(None))).all())
 
 
-def test_no_personal_field_is_stored_in_plain_text(file_shop: tuple[Shop, Path]) -> None:
+def test_no_personal_field_is_stored_in_plain_text(
+    file_shop: tuple[Shop, Path], caplog: pytest.LogCaptureFixture
+) -> None:
     shop, path = file_shop
     personal = _allegro(shop) | _woo(shop) | _amazon(shop)
     assert any("Brzęczyszczykiewicz" in v for v in personal)
     assert any("@" in v for v in personal)  # e-mails are among the searched values
-    for channel in ("allegro", "woocommerce", "amazon"):
-        assert shop.import_orders(channel).created == 1, channel
+    with caplog.at_level(logging.DEBUG):
+        for channel in ("allegro", "woocommerce", "amazon"):
+            assert shop.import_orders(channel).created == 1, channel
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "order applied" in logged
+    assert sorted(v for v in personal if v in logged) == []
     assert _stored(shop.engine) == 3
     shop.engine.dispose()  # checkpoint: everything is in the database file
     files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
