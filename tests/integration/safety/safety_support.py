@@ -13,10 +13,9 @@ import httpx
 from sqlalchemy import Engine, insert, update
 
 from omnistock.domain.incidents import NotificationPolicy, Via
-from omnistock.notify import Notifier
 from omnistock.service.clock import FixedClock
 from omnistock.service.holds import SafetyParts, safety_parts
-from omnistock.service.notifications import AlertsTick
+from omnistock.service.notifications import AlertsTick, tick_notifier
 from omnistock.service.stock import import_stock
 from omnistock.store.tables import channels, listings, products
 from omnistock.store.unit_of_work import SqlUnitOfWork
@@ -125,7 +124,7 @@ def guarded_worker(
     policy: NotificationPolicy | None = None,
 ) -> tuple[Worker, SafetyParts, AlertsTick]:
     parts = safety_parts(engine, {})
-    notifier = Notifier(senders or {}, sleep=lambda _s: None) if senders else None
+    notifier = tick_notifier(senders) if senders else None
     tick = AlertsTick(
         sync=parts.sync,
         safety=parts.safety,
