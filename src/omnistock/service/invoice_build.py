@@ -1,0 +1,133 @@
+"""An order → an FA(3) ``Invoice`` (number still to be taken): who gets one, lines, buyer, rate.
+
+When: an order that is paid (or later: ready, shipped). A business buyer (NIP given, or an
+invoice asked for at checkout) gets one when paid if ``b2b_on_payment``; a consumer only on
+request (``request=True``) and only until the legal deadline (3 months from the end of the month).
+A consumer is always ``BrakID`` — never a made-up NIP. Lines are priced gross from the catalogue
+(the order import does not carry sale prices); the delivery cost is a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from omnistock.domain.errors import Conflict, InvalidValue
+from omnistock.domain.invoicing import (
+    Address,
+    Buyer,
+    Invoice,
+    InvoiceLine,
+    OrderRef,
+    Payment,
+    PaymentForm,
+    consumer_request_deadline,
+    delivery_line,
+    parse_vat_rate,
+)
+from omnistock.domain.orders import Address as OrderAddress
+from omnistock.domain.orders import OrderStatus, PersonalData
+from omnistock.invoicing.nbp import RateSource, rate_before
+from omnistock.service.invoice_config import InvoicingConfig
+from omnistock.store.invoice_repository import OrderSource, SourceLine
+
+__all__ = ["INVOICEABLE", "PLACEHOLDER", "OrderFacts", "build_invoice", "check_eligible"]
+
+INVOICEABLE = frozenset({OrderStatus.PAID, OrderStatus.READY, OrderStatus.SHIPPED})
+PLACEHOLDER = "DRAFT"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderFacts:
+    """What the decision needs about an order."""
+
+    order_id: int
+    status: OrderStatus | None
+    invoice_requested: bool
+    has_nip: bool
+    delivered_on: date | None
+
+
+def check_eligible(facts: OrderFacts, *, request: bool, today: date, b2b_on_payment: bool) -> None:
+    """``Conflict`` unless this order may be invoiced now."""
+    if facts.status not in INVOICEABLE:
+        raise Conflict(f"order {facts.order_id} is {facts.status}, not paid", field="status")
+    business = facts.has_nip or facts.invoice_requested
+    if business and (b2b_on_payment or request):
+        return
+    if not request:
+        raise Conflict("a consumer gets an invoice only on request (--request)", field="request")
+    deadline = consumer_request_deadline(facts.delivered_on or today)
+    if today > deadline:
+        raise Conflict(f"the consumer's request window ended on {deadline}", field="request")
+
+
+def _line(i: int, line: SourceLine) -> InvoiceLine:
+    if line.sku is None or line.name is None or line.price_gross is None:
+        raise InvalidValue("the order line is not linked to a product", field=f"lines[{i}].sku")
+    return InvoiceLine(
+        name=line.name,
+        quantity=Decimal(line.quantity),
+        gross_price=line.price_gross,
+        vat=parse_vat_rate(line.vat or "", field=f"lines[{i}].vat"),
+        unit=line.unit or "szt.",
+        gtin=line.ean or None,
+        sku=line.sku,
+    )
+
+
+def invoice_lines(source: OrderSource) -> tuple[InvoiceLine, ...]:
+    lines = [_line(i, line) for i, line in enumerate(source.lines)]
+    if source.delivery_gross:
+        vat = parse_vat_rate(source.delivery_vat or "23", field="delivery.vat")
+        lines.append(delivery_line(vat=vat, gross_price=source.delivery_gross))
+    return tuple(lines)
+
+
+def _address(address: OrderAddress | None) -> Address:
+    if address is None or not address.street.strip():
+        raise InvalidValue("is missing (required on a full invoice)", field="buyer.address")
+    line2 = f"{address.post_code} {address.city}".strip() or None
+    return Address(line1=address.street, line2=line2, country=address.country or "PL")
+
+
+def buyer_of(personal: PersonalData) -> Buyer:
+    """A company with its NIP (validated), or a consumer (``BrakID``)."""
+    address = personal.invoice or personal.delivery
+    if personal.nip:
+        name = (address.company if address else "") or personal.name
+        return Buyer.company(nip=personal.nip, name=name, address=_address(address))
+    name = (address.name if address else "") or personal.name
+    return Buyer.consumer(name=name, address=_address(address))
+
+
+def build_invoice(
+    source: OrderSource,
+    personal: PersonalData,
+    *,
+    config: InvoicingConfig,
+    issue_date: date,
+    rates: RateSource | None,
+    number: str = PLACEHOLDER,
+) -> Invoice:
+    """The invoice of an order; ``InvalidValue`` naming the field for any bad input."""
+    exchange = None
+    if source.currency.upper() != "PLN":
+        if rates is None:
+            raise InvalidValue("no exchange-rate source configured", field="exchange")
+        exchange = rate_before(rates, source.currency, issue_date)
+    row = source.row
+    return Invoice(
+        number=number,
+        issue_date=issue_date,
+        seller=config.seller(),
+        buyer=buyer_of(personal),
+        lines=invoice_lines(source),
+        currency=source.currency,
+        exchange=exchange,
+        payment=Payment(
+            form=PaymentForm.TRANSFER, paid_on=issue_date, bank_account=config.bank_account
+        ),
+        order=OrderRef(number=row.external_id, ordered_on=row.first_seen_at.date()),
+    )

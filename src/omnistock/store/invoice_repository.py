@@ -1,0 +1,233 @@
+"""Repository of invoices: gap-free numbers, documents, corrections, and the order data to invoice.
+
+``take_number`` is the only way to get a number: one atomic ``INSERT … ON CONFLICT DO UPDATE SET
+last_seq = last_seq + 1 … RETURNING last_seq`` on the (seller NIP, series, period) counter, on the
+connection of the unit of work that also writes the invoice. The row lock (PostgreSQL) or the
+write lock (SQLite) serialises workers until commit; a rollback returns the number (no gap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Self
+
+from sqlalchemy import Connection, insert, select, update
+
+from omnistock.domain.invoicing import Allocated, NumberSeries
+from omnistock.store.invoice_tables import (
+    invoice_corrections,
+    invoice_counters,
+    invoice_order_terms,
+    invoices,
+)
+from omnistock.store.order_tables import order_lines, orders
+from omnistock.store.sql import dialect_insert
+from omnistock.store.tables import products
+from omnistock.store.unit_of_work import SqlUnitOfWork
+
+__all__ = [
+    "InvoiceStatus",
+    "InvoiceUnitOfWork",
+    "OrderSource",
+    "SourceLine",
+    "SqlInvoiceRepository",
+    "StoredInvoice",
+]
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    OFFLINE_PENDING = "offline-pending"
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredInvoice:
+    """An invoice row; ``xml`` is the exact document sent (or to be sent) to KSeF."""
+
+    id: int
+    seller_nip: str
+    kind: str
+    series: str
+    number: str | None
+    order_id: int | None
+    status: InvoiceStatus
+    issue_date: date | None
+    currency: str
+    gross: Decimal | None
+    lines: str | None
+    xml: bytes | None
+    sha256: str | None
+    ksef_number: str | None
+    ksef_acquired_at: datetime | None
+    upo: bytes | None
+    error: str | None
+    offline_deadline: date | None
+    retention_until: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        m = row._mapping
+        names = [f for f in cls.__dataclass_fields__ if f not in ("status",)]
+        values = {name: m[name] for name in names}
+        for name in ("ksef_acquired_at", "retention_until", "created_at"):
+            values[name] = _utc(values[name])
+        values["xml"] = bytes(m["xml"]) if m["xml"] is not None else None
+        values["upo"] = bytes(m["upo"]) if m["upo"] is not None else None
+        return cls(status=InvoiceStatus(m["status"]), **values)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLine:
+    """One order line joined to its product (``None`` fields: the offer is not linked)."""
+
+    line_id: str
+    sku: str | None
+    quantity: int
+    name: str | None
+    ean: str | None
+    vat: str | None
+    unit: str | None
+    price_gross: Decimal | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderSource:
+    """What invoicing reads of an order (personal columns still sealed, in ``row``)."""
+
+    row: Any
+    lines: tuple[SourceLine, ...]
+    currency: str
+    delivery_gross: Decimal | None
+    delivery_vat: str | None
+
+
+class SqlInvoiceRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def take_number(self, series: NumberSeries, seller_nip: str, issue_date: date) -> Allocated:
+        """The next number of the series' counter, in this transaction (never ``max()+1``)."""
+        period = series.period(issue_date)
+        key = {"seller_nip": seller_nip, "series": series.name, "period": period}
+        stmt = dialect_insert(self._conn, invoice_counters).values(**key, last_seq=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(key),
+            set_={"last_seq": invoice_counters.c.last_seq + 1},
+        ).returning(invoice_counters.c.last_seq)
+        seq = int(self._conn.execute(stmt).scalar_one())
+        return Allocated(number=series.format(issue_date, seq), period=period, seq=seq)
+
+    def add(self, values: dict[str, Any]) -> int:
+        result = self._conn.execute(insert(invoices).values(**values).returning(invoices.c.id))
+        return int(result.scalar_one())
+
+    def change(self, invoice_id: int, values: dict[str, Any]) -> None:
+        self._conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(**values))
+
+    def link_correction(self, invoice_id: int, corrected_id: int, reason: str, kind: int) -> None:
+        row = {"invoice_id": invoice_id, "corrected_id": corrected_id, "reason": reason}
+        self._conn.execute(insert(invoice_corrections).values(**row, correction_type=kind))
+
+    def get(self, invoice_id: int) -> StoredInvoice | None:
+        row = self._conn.execute(select(invoices).where(invoices.c.id == invoice_id)).first()
+        return StoredInvoice.from_row(row) if row else None
+
+    def by_number(self, number: str) -> StoredInvoice | None:
+        query = select(invoices).where(invoices.c.number == number)
+        row = self._conn.execute(query).first()
+        return StoredInvoice.from_row(row) if row else None
+
+    def for_order(self, order_id: int, *, lock: bool = False) -> StoredInvoice | None:
+        query = select(invoices).where(invoices.c.order_id == order_id)
+        row = self._conn.execute(query.with_for_update() if lock else query).first()
+        return StoredInvoice.from_row(row) if row else None
+
+    def listing(
+        self, statuses: tuple[InvoiceStatus, ...] = (), limit: int = 1000
+    ) -> list[StoredInvoice]:
+        query = select(invoices).order_by(invoices.c.id).limit(limit)
+        if statuses:
+            query = query.where(invoices.c.status.in_([s.value for s in statuses]))
+        return [StoredInvoice.from_row(r) for r in self._conn.execute(query)]
+
+    def corrected_by(self, invoice_id: int) -> tuple[int, str, int] | None:
+        """``(corrected id, reason, type)`` when ``invoice_id`` is a correction."""
+        c = invoice_corrections.c
+        row = self._conn.execute(
+            select(c.corrected_id, c.reason, c.correction_type).where(c.invoice_id == invoice_id)
+        ).first()
+        return (int(row[0]), str(row[1]), int(row[2])) if row else None
+
+    def latest_correction(self, invoice_id: int) -> int | None:
+        """The newest correction of ``invoice_id`` (corrections of corrections follow the chain)."""
+        c = invoice_corrections.c
+        query = select(c.invoice_id).where(c.corrected_id == invoice_id)
+        newest = self._conn.execute(query.order_by(c.invoice_id.desc())).scalar()
+        return int(newest) if newest is not None else None
+
+    def order_source(self, order_id: int) -> OrderSource | None:
+        row = self._conn.execute(select(orders).where(orders.c.id == order_id)).first()
+        if row is None:
+            return None
+        terms = self._conn.execute(
+            select(invoice_order_terms).where(invoice_order_terms.c.order_id == order_id)
+        ).first()
+        return OrderSource(
+            row=row,
+            lines=self._source_lines(order_id),
+            currency=terms.currency if terms else "PLN",
+            delivery_gross=terms.delivery_gross if terms else None,
+            delivery_vat=terms.delivery_vat if terms else None,
+        )
+
+    def _source_lines(self, order_id: int) -> tuple[SourceLine, ...]:
+        ol, p = order_lines.c, products.c
+        query = (
+            select(ol.line_id, ol.sku, ol.quantity, p.name, p.ean, p.vat, p.unit, p.price_gross)
+            .select_from(order_lines.outerjoin(products, p.sku == ol.sku))
+            .where(ol.order_id == order_id)
+            .order_by(ol.line_id)
+        )
+        return tuple(SourceLine(**r._mapping) for r in self._conn.execute(query))
+
+    def set_terms(
+        self,
+        order_id: int,
+        *,
+        currency: str,
+        delivery_gross: Decimal | None,
+        delivery_vat: str | None,
+    ) -> None:
+        """Record an order's invoicing terms (currency, delivery cost) — upsert."""
+        values = {
+            "currency": currency,
+            "delivery_gross": delivery_gross,
+            "delivery_vat": delivery_vat,
+        }
+        stmt = dialect_insert(self._conn, invoice_order_terms).values(order_id=order_id, **values)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["order_id"], set_=values))
+
+
+class InvoiceUnitOfWork(SqlUnitOfWork):
+    """``SqlUnitOfWork`` plus ``invoices`` on the same connection and transaction."""
+
+    invoices: SqlInvoiceRepository
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.invoices = SqlInvoiceRepository(self.connection)
+        return self
