@@ -195,3 +195,21 @@ def test_malformed_json_is_a_422_problem(client, as_role) -> None:
     answer = client.post("/api/v1/products", content=b"{not json", headers=headers)
     assert answer.status_code == 422
     assert answer.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "field"),
+    [
+        ("POST", "/api/v1/products", {"json": {"sku": "B\x00", "name": "x"}}, "sku"),
+        ("PUT", "/api/v1/policies", {"json": {"shares": {"a\x00": "1"}}}, "shares"),
+        ("GET", "/api/v1/stock/A%00", {}, "sku"),
+        ("GET", "/api/v1/listings", {"params": {"channel": "a\x00"}}, "channel"),
+    ],
+)
+def test_nul_characters_are_422_before_reaching_the_database(
+    client, as_role, method, path, kwargs, field
+) -> None:
+    # PostgreSQL cannot store NUL in text; every engine gets the same clear answer.
+    answer = client.request(method, path, headers=as_role("operator"), **kwargs)
+    assert answer.status_code == 422
+    assert field in _fields(answer)

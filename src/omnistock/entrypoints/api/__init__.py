@@ -11,12 +11,12 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from omnistock.bootstrap import App
 from omnistock.entrypoints.api import dashboard, health, problems
-from omnistock.entrypoints.api.auth import Public
+from omnistock.entrypoints.api.auth import Public, plain_parameters
 from omnistock.entrypoints.api.metrics import ApiMetrics
 from omnistock.entrypoints.api.routes import ROUTERS
 from omnistock.entrypoints.api.state import ApiState
@@ -49,7 +49,12 @@ def create_app(
     api.state.metrics = ApiMetrics(app.engine)
     problems.install(api)
     for router in ROUTERS:
-        api.include_router(router, prefix=API_PREFIX, responses=ERRORS)  # type: ignore[arg-type]
+        api.include_router(
+            router,
+            prefix=API_PREFIX,
+            responses=ERRORS,  # type: ignore[arg-type]
+            dependencies=[Depends(plain_parameters)],
+        )
     api.include_router(health.router)
     dashboard.install(api)
     api.middleware("http")(_count_requests)

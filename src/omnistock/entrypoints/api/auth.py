@@ -25,6 +25,7 @@ __all__ = [
     "Public",
     "Viewer",
     "check_role",
+    "plain_parameters",
     "public_route",
     "require_role",
 ]
@@ -78,6 +79,19 @@ def require_role(needed: Role) -> Callable[[Request], Principal]:
     setattr(dependency, ROLE_ATTR, needed)
     dependency.__name__ = f"require_{needed.value}"
     return dependency
+
+
+def plain_parameters(request: Request) -> None:
+    """422 when a path or query parameter contains NUL (no database can store or query it)."""
+    given = [("path", k, v) for k, v in request.path_params.items()]
+    given += [("query", k, v) for k, v in request.query_params.multi_items()]
+    bad = [
+        {"field": k, "in": where, "message": "contains NUL"}
+        for where, k, v in given
+        if "\x00" in str(v)
+    ]
+    if bad:
+        raise Problem(422, "parameters must not contain the NUL character", errors=bad)
 
 
 def public_route() -> None:

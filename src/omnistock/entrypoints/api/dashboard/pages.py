@@ -17,7 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from omnistock.domain.ids import Sku, WarehouseId
-from omnistock.entrypoints.api.auth import ROLE_ATTR, Principal, Public, check_role
+from omnistock.entrypoints.api.auth import (
+    ROLE_ATTR,
+    Principal,
+    Public,
+    check_role,
+    plain_parameters,
+)
 from omnistock.entrypoints.api.dashboard import session, views
 from omnistock.entrypoints.api.dashboard.i18n import LANGS, labels
 from omnistock.entrypoints.api.dashboard.sections import SECTIONS, safe_load
@@ -28,7 +34,9 @@ from omnistock.service.tokens import Role, active_token, authenticate
 
 __all__ = ["LoginRequired", "page_role", "router", "templates"]
 
-router = APIRouter(prefix="/dashboard", include_in_schema=False)
+router = APIRouter(
+    prefix="/dashboard", include_in_schema=False, dependencies=[Depends(plain_parameters)]
+)
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_FORM = 64_000
 
@@ -79,7 +87,12 @@ async def form_fields(request: Request) -> dict[str, str]:
             422, "expected a URL-encoded form", errors=[{"field": "body", "message": kind}]
         )
     parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-    return {key: values[0] for key, values in parsed.items()}
+    fields = {key: values[0] for key, values in parsed.items()}
+    bad = [key for key, value in fields.items() if "\x00" in key + value]
+    if bad:
+        errors = [{"field": key, "message": "contains NUL"} for key in bad]
+        raise Problem(422, "form fields must not contain the NUL character", errors=errors)
+    return fields
 
 
 Form = Annotated[dict[str, str], Depends(form_fields)]
