@@ -213,3 +213,13 @@ def test_nul_characters_are_422_before_reaching_the_database(
     answer = client.request(method, path, headers=as_role("operator"), **kwargs)
     assert answer.status_code == 422
     assert field in _fields(answer)
+
+
+def test_openapi_declares_bearer_tokens_and_problem_answers(client) -> None:
+    document = client.get("/openapi.json").json()
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    put_stock = document["paths"]["/api/v1/stock/{sku}"]["put"]
+    assert put_stock["security"] == [{"bearerAuth": []}]
+    assert PROBLEM in put_stock["responses"]["422"]["content"]
+    assert "security" not in document["paths"]["/healthz"]["get"]
+    assert not [p for p in document["paths"] if p.startswith("/dashboard")]

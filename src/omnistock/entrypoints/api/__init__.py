@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
@@ -58,6 +58,7 @@ def create_app(
     api.include_router(health.router)
     dashboard.install(api)
     api.middleware("http")(_count_requests)
+    api.openapi = _bearer_openapi(api)  # type: ignore[method-assign]
     api.add_api_route("/", _to_dashboard, include_in_schema=False, dependencies=[Public])
     return api
 
@@ -69,6 +70,26 @@ async def _count_requests(
     labels = (request.method, route_label(request), str(response.status_code))
     request.app.state.metrics.requests.labels(*labels).inc()
     return response
+
+
+def _bearer_openapi(api: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The OpenAPI document, declaring bearer tokens on every ``/api/v1`` route and /metrics."""
+    original = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is not None:
+            return api.openapi_schema
+        document = original()
+        schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearerAuth"] = {"type": "http", "scheme": "bearer"}
+        for path, operations in document.get("paths", {}).items():
+            if path.startswith(API_PREFIX) or path == "/metrics":
+                for operation in operations.values():
+                    operation["security"] = [{"bearerAuth": []}]
+        api.openapi_schema = document
+        return document
+
+    return openapi
 
 
 def route_label(request: Request) -> str:
