@@ -171,3 +171,9 @@ def test_observed_order_rejects_bad_values(change: dict[str, object]) -> None:
 def test_order_line_rejects_non_positive_quantity() -> None:
     with pytest.raises(InvalidValue, match="quantity"):
         OrderLine(line_id="L", offer_id="1", quantity=0)
+
+
+def test_a_line_linked_after_import_is_reserved_then() -> None:
+    unlinked = OrderLine(line_id="L1", offer_id="111", quantity=2)
+    effects = order_effects(CH, S.PAID, S.PAID, [unlinked], [LINE], {})
+    assert [(e.kind, dict(e.needs)) for e in effects] == [(EffectKind.RESERVE, {Sku("MUG"): 2})]

@@ -111,3 +111,16 @@ def test_minimise_keeps_only_what_is_needed(
     out = minimise(full, invoice, policy)
     assert (out.nip, out.email, out.phone) == kept
     assert out.name == "N"
+
+
+def test_amazon_adapter_poll_lines_carry_the_nested_status() -> None:
+    """Regression: the adapter's ``order_lines`` reads ``fulfillment.fulfillmentStatus``."""
+    from omnistock.channels.amazon.orders import order_lines
+
+    raw = {
+        "orderId": "402-1",
+        "lastUpdatedTime": "2026-11-27T10:00:00Z",
+        "fulfillment": {"fulfillmentStatus": "CANCELLED"},
+        "orderItems": [{"orderItemId": "i1", "product": {"sellerSku": "S"}, "quantityOrdered": 1}],
+    }
+    assert [line.status for line in order_lines(raw)] == ["CANCELLED"]

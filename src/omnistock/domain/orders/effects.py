@@ -77,8 +77,9 @@ def order_effects(
 ) -> list[LineEffect]:
     """The effects of moving an order from ``before`` + ``old_lines`` to ``after`` + ``new_lines``.
 
-    A line keeps its reservation while it exists (a changed quantity is not re-reserved: a
-    reservation reference is used once).
+    A line keeps its reservation while it exists with the same SKU (a changed quantity is not
+    re-reserved: a reservation reference is used once); a line linked to a SKU after it was
+    imported (its offer was unlinked) is reserved then.
     """
     effects = [
         _effect(kind, channel, line, bundles)
@@ -86,8 +87,8 @@ def order_effects(
         for line in (old_lines if kind is EffectKind.RELEASE and after not in ACTIVE else new_lines)
     ]
     if before in ACTIVE and after in ACTIVE:
-        old = {line.line_id: line for line in old_lines}
-        new = {line.line_id: line for line in new_lines}
+        old = {(line.line_id, line.sku): line for line in old_lines}
+        new = {(line.line_id, line.sku): line for line in new_lines}
         effects += [
             _effect(EffectKind.RELEASE, channel, line, bundles)
             for key, line in old.items()
