@@ -105,6 +105,9 @@ def test_import_list_and_show_orders(tmp_path: Path, shop_url: str) -> None:
     denied = _run(tmp_path, "orders", "show", str(order["id"]), "--with-personal", keys=False)
     assert denied.code == 2
     assert "OMNISTOCK_PRIVACY_KEYS" in denied.err
+    watched = _run(tmp_path, "orders", "watch", "--once")
+    assert watched.code == 0, watched.err
+    assert "sklep: 1 seen, 0 new" in watched.out + watched.err
     unknown = _run(tmp_path, "orders", "import", "--channel", "nope")
     assert unknown.code == 2
     assert "channels.nope" in unknown.err

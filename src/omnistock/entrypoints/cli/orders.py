@@ -1,4 +1,4 @@
-"""``omnistock orders list|show|import``: imported orders.
+"""``omnistock orders list|show|import|watch``: imported orders.
 
 Personal data is shown only by ``orders show ID --with-personal`` (it needs the privacy keys:
 ``OMNISTOCK_PRIVACY_KEYS`` + ``OMNISTOCK_PRIVACY_HASH_KEY`` or a key file). ``orders import``
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from typing import Annotated, Any
 import typer
 
 from omnistock.bootstrap import App
+from omnistock.channels.base import ChannelError
 from omnistock.channels.http import config_from_mapping
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
@@ -145,6 +147,47 @@ def orders_import(
         f"{channel}: {summary.seen} order(s) seen, {summary.created} new, {summary.changed} "
         f"changed, {summary.quarantined} quarantined, {summary.unlinked} with unlinked offers"
     )
+
+
+@orders_app.command("watch")
+def orders_watch(
+    ctx: typer.Context,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between rounds.")] = 30.0,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+) -> None:
+    """Import the orders of every order-taking channel account, round after round.
+
+    A channel that fails (down, rate-limited) is reported and retried next round; its cursor
+    has not moved, so nothing is lost.
+    """
+    with open_app(ctx, migrate=True) as app:
+        names = sorted(
+            name
+            for name, table in app.settings.section("channels").items()
+            if str((table or {}).get("type", name)) in BUILDERS
+        )
+        while True:
+            for name in names:
+                _watch_one(app, name)
+            if once:
+                return
+            time.sleep(interval)
+
+
+def _watch_one(app: App, name: str) -> None:
+    try:
+        with _feed(app, name) as feed:
+            summary = import_channel(
+                lambda: OrderUnitOfWork(app.engine),
+                feed,
+                sealer=_sealer(app),
+                contacts=_contacts(app),
+                clock=app.clock,
+            )
+    except ChannelError as exc:
+        render.error(f"{name}: {type(exc).__name__} (retried next round)")
+        return
+    render.note(f"{name}: {summary.seen} seen, {summary.created} new, {summary.changed} changed")
 
 
 def _time(text: str) -> datetime:
