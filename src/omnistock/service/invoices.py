@@ -48,8 +48,10 @@ __all__ = [
     "SendSummary",
     "UnknownInvoice",
     "correct",
+    "find_invoice",
     "invoice_view",
     "issue_for_order",
+    "list_invoices",
     "returned",
     "send_pending",
 ]
@@ -124,6 +126,7 @@ def issue_for_order(
             numbered = {"series": config.series.name, "period": taken.period, "seq": taken.seq}
             values = _written(invoice, "VAT", now) | numbered
             invoice_id = _put(uow, existing, order_id, values, now)
+            uow.invoices.mark_order_invoiced(order_id, now)
             uow.commit()
             stored = uow.invoices.get(invoice_id)
             assert stored is not None
@@ -275,3 +278,21 @@ def invoice_view(stored: StoredInvoice) -> dict[str, Any]:
 
 def _iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def find_invoice(uow: InvoiceUnitOfWork, ref: str) -> StoredInvoice:
+    """An invoice by its number (``FV/2026/11/0001``) or its id (``7``)."""
+    with uow:
+        found = uow.invoices.by_number(ref)
+        if found is None and ref.isdigit():
+            found = uow.invoices.get(int(ref))
+    if found is None:
+        raise UnknownInvoice(f"no invoice {ref!r}", field="number")
+    return found
+
+
+def list_invoices(
+    uow: InvoiceUnitOfWork, status: InvoiceStatus | None = None
+) -> list[StoredInvoice]:
+    with uow:
+        return uow.invoices.listing((status,) if status else ())

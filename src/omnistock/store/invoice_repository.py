@@ -204,6 +204,12 @@ class SqlInvoiceRepository:
         )
         return tuple(SourceLine(**r._mapping) for r in self._conn.execute(query))
 
+    def mark_order_invoiced(self, order_id: int, now: datetime) -> None:
+        """Set ``orders.invoiced_at`` (the date privacy retention reads) unless already set."""
+        c = orders.c
+        stmt = update(orders).where(c.id == order_id, c.invoiced_at.is_(None))
+        self._conn.execute(stmt.values(invoiced_at=now))
+
     def set_terms(
         self,
         order_id: int,

@@ -20,6 +20,7 @@ from omnistock.service.invoice_config import InvoicingConfig
 from omnistock.service.invoices import issue_for_order
 from omnistock.store.invoice_repository import InvoiceStatus
 from omnistock.store.invoice_tables import invoice_counters, invoices
+from omnistock.store.order_tables import orders
 from omnistock.store.tables import products
 
 
@@ -58,6 +59,9 @@ def test_business_order_gets_a_valid_vat_invoice_when_paid(books: Books) -> None
     assert stored.gross == Decimal("24.96")  # 2 × 12.30 + 3 × 0.12
     assert stored.retention_until is not None
     assert stored.retention_until.date() == date(2031, 12, 31)  # 2032-01-01 00:00 Warsaw in UTC
+    with books.engine.connect() as conn:  # the date privacy retention reads for invoice data
+        invoiced_at = conn.execute(select(orders.c.invoiced_at).where(orders.c.id == order_id))
+        assert invoiced_at.scalar_one() is not None
 
 
 def test_issuing_again_returns_the_same_invoice_and_takes_no_number(books: Books) -> None:

@@ -44,3 +44,7 @@ REGISTRY.extend([serve.register, token.register])
 from omnistock.entrypoints.cli import safety  # noqa: E402  (holds, pause, resume, incidents, notify)
 
 REGISTRY.append(safety.register)
+
+from omnistock.entrypoints.cli import invoice  # noqa: E402  (invoice issue|list|show|xml|pdf|correct|send)
+
+REGISTRY.append(invoice.register)
