@@ -77,7 +77,13 @@ def test_api_requests_are_counted_per_app(client, seeded, as_role) -> None:
 def test_healthz_and_readyz(client, seeded) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
-    assert ready == {"status": "ok", "database": "ok", "worker": "unknown", "last_sync_call": None}
+    assert ready == {
+        "status": "ok",
+        "database": "ok",
+        "worker": "unknown",
+        "heartbeat": None,
+        "last_sync_call": None,
+    }
     with seeded.engine.begin() as conn:
         conn.execute(
             insert(sync_attempts).values(
@@ -101,3 +107,16 @@ def test_readyz_is_503_when_the_database_is_gone(seeded, tmp_path) -> None:
         answer = httpx.get(f"{server.url}/readyz")
     assert answer.status_code == 503
     assert answer.json()["status"] == "unavailable"
+
+
+def test_readyz_reads_the_worker_heartbeat(client, seeded) -> None:
+    from sqlalchemy import MetaData, Table
+
+    beats = Table("safety_heartbeats", MetaData(), autoload_with=seeded.engine)
+    with seeded.engine.begin() as conn:
+        conn.execute(insert(beats).values(holder="w1", beat_at=seeded.clock.now()))
+    ready = client.get("/readyz").json()
+    assert ready["worker"] == "fresh"
+    assert ready["heartbeat"] == seeded.clock.now().isoformat()
+    seeded.clock.advance(minutes=6)
+    assert client.get("/readyz").json()["worker"] == "stale"

@@ -161,8 +161,12 @@ def test_english_labels_on_request(viewer) -> None:
     assert "Kanały" in viewer.get("/dashboard/", params={"lang": "pl"}).text
 
 
-def test_sections_render_what_exists(viewer) -> None:
-    assert "nie skonfigurowano" in viewer.get("/dashboard/section/holds").text
+def test_sections_render_what_exists(viewer, seeded, monkeypatch) -> None:
+    from omnistock.entrypoints.api.dashboard import sections
+
     orders = viewer.get("/dashboard/section/orders").text
     assert "nie skonfigurowano" not in orders
+    missing = sections.Section(key="holds", load=sections.status_section("no_such_table"))
+    monkeypatch.setitem(sections.SECTIONS, "holds", missing)
+    assert "nie skonfigurowano" in viewer.get("/dashboard/section/holds").text
     assert viewer.get("/dashboard/section/nothing").status_code == 404

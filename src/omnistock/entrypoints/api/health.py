@@ -17,7 +17,7 @@ from omnistock.entrypoints.api.state import api_state
 router = APIRouter(tags=["health"])
 
 FRESH = timedelta(minutes=5)
-"""A sync attempt this recent means the worker is alive."""
+"""A heartbeat or sync call this recent means the worker is alive."""
 
 
 @router.get("/healthz", dependencies=[Public])
@@ -37,12 +37,16 @@ def readyz(request: Request) -> JSONResponse:
 
 
 def worker_state(engine: Any, now: datetime) -> dict[str, Any]:
-    """The sync tables record no heartbeat; the last channel call is the only sign of life."""
+    """Fresh/stale from the newest worker heartbeat, else from the last channel call."""
+    beat = readmodel.last_heartbeat_at(engine)
     last = readmodel.last_attempt_at(engine)
-    if last is None:
-        return {"worker": "unknown", "last_sync_call": None}
-    state = "fresh" if now - last <= FRESH else "stale"
-    return {"worker": state, "last_sync_call": last.isoformat()}
+    seen = max((t for t in (beat, last) if t is not None), default=None)
+    state = "unknown" if seen is None else ("fresh" if now - seen <= FRESH else "stale")
+    return {
+        "worker": state,
+        "heartbeat": beat.isoformat() if beat else None,
+        "last_sync_call": last.isoformat() if last else None,
+    }
 
 
 @router.get("/metrics", response_class=Response)

@@ -22,12 +22,12 @@ from omnistock.store.sync_repository import SyncStore
 __all__ = ["AREA_TABLES", "CONTENT_TYPE_LATEST", "ApiMetrics", "DatabaseCollector"]
 
 AREA_TABLES = {
-    "holds": "holds",
-    "incidents": "incidents",
-    "orders": "orders",
-    "invoices": "invoices",
+    "holds": ("safety_holds", "status"),
+    "incidents": ("incidents", "state"),
+    "orders": ("orders", "status"),
+    "invoices": ("invoices", "status"),
 }
-"""Metric name suffix → table of a later area, counted per ``status`` once the table exists."""
+"""Metric name suffix → (table, state column) of a later area, counted once the table exists."""
 
 
 class DatabaseCollector(Collector):
@@ -87,12 +87,12 @@ class DatabaseCollector(Collector):
         yield throttled
 
     def _areas(self) -> Iterator[Metric]:
-        for name, table in AREA_TABLES.items():
-            counts = readmodel.status_counts(self.engine, table)
+        for name, (table, column) in AREA_TABLES.items():
+            counts = readmodel.status_counts(self.engine, table, column)
             if counts is None:
                 continue
             family = GaugeMetricFamily(
-                f"omnistock_{name}", f"Rows of {table} per status", labels=["status"]
+                f"omnistock_{name}", f"Rows of {table} per {column}", labels=["status"]
             )
             for status, count in counts.items():
                 family.add_metric([status], count)

@@ -20,6 +20,7 @@ __all__ = [
     "has_table",
     "incident_count",
     "last_attempt_at",
+    "last_heartbeat_at",
     "status_counts",
 ]
 
@@ -56,9 +57,21 @@ def incident_count(engine: Engine) -> dict[str, int]:
 
 
 def last_attempt_at(engine: Engine) -> datetime | None:
-    """When the sync engine last called a channel (its only durable sign of life)."""
+    """When the sync engine last called a channel."""
     with engine.connect() as conn:
-        value = conn.execute(select(func.max(sync_attempts.c.started_at))).scalar_one()
+        return _aware(conn.execute(select(func.max(sync_attempts.c.started_at))).scalar_one())
+
+
+def last_heartbeat_at(engine: Engine) -> datetime | None:
+    """The newest worker heartbeat (``safety_heartbeats.beat_at``), None without one."""
+    if not has_table(engine, "safety_heartbeats"):
+        return None
+    table = Table("safety_heartbeats", MetaData(), autoload_with=engine)
+    with engine.connect() as conn:
+        return _aware(conn.execute(select(func.max(table.c.beat_at))).scalar_one())
+
+
+def _aware(value: object) -> datetime | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -66,15 +79,17 @@ def last_attempt_at(engine: Engine) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def status_counts(engine: Engine, table_name: str) -> dict[str, int] | None:
-    """Rows per ``status`` of a later area's table (``{"": n}`` without a status column).
+def status_counts(
+    engine: Engine, table_name: str, column_name: str = "status"
+) -> dict[str, int] | None:
+    """Rows per ``column_name`` of a later area's table (``{"": n}`` without that column).
 
     ``None`` when the table does not exist. Only counts are read: no personal data.
     """
     if not has_table(engine, table_name):
         return None
     table = Table(table_name, MetaData(), autoload_with=engine)
-    column: Any = table.c.get("status")
+    column: Any = table.c.get(column_name)
     with engine.connect() as conn:
         if column is None:
             return {"": int(conn.execute(select(func.count()).select_from(table)).scalar_one())}

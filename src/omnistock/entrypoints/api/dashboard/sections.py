@@ -34,11 +34,11 @@ class Section:
     load: Callable[[Engine], SectionData]
 
 
-def status_section(table: str) -> Callable[[Engine], SectionData]:
+def status_section(table: str, column: str = "status") -> Callable[[Engine], SectionData]:
     """Rows of ``table`` per status, or "not configured" while the table does not exist."""
 
     def load(engine: Engine) -> SectionData:
-        counts = readmodel.status_counts(engine, table)
+        counts = readmodel.status_counts(engine, table, column)
         if counts is None:
             return SectionData(configured=False)
         return SectionData(
@@ -62,9 +62,17 @@ def sync_incidents(engine: Engine) -> SectionData:
     )
 
 
+def incidents(engine: Engine) -> SectionData:
+    """Open/acknowledged/resolved incidents per state, then the sync engine's dead items."""
+    counts = readmodel.status_counts(engine, "incidents", "state") or {}
+    dead = sync_incidents(engine)
+    rows = [("incidents", state, count, "", "") for state, count in sorted(counts.items())]
+    return SectionData(configured=True, columns=dead.columns, rows=[*rows, *dead.rows])
+
+
 SECTIONS: dict[str, Section] = {
-    "holds": Section(key="holds", load=status_section("holds")),
-    "incidents": Section(key="incidents", load=sync_incidents),
+    "holds": Section(key="holds", load=status_section("safety_holds")),
+    "incidents": Section(key="incidents", load=incidents),
     "orders": Section(key="orders", load=status_section("orders")),
     "invoices": Section(key="invoices", load=status_section("invoices")),
     "compliance": Section(key="compliance", load=status_section("compliance_violations")),
