@@ -21,6 +21,7 @@ from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
 from omnistock.domain.inventory import Reservation
 from omnistock.domain.ledger import Movement, MovementKind
 from omnistock.domain.orders import (
+    ACTIVE,
     EffectKind,
     LineEffect,
     ObservedOrder,
@@ -64,8 +65,14 @@ def apply_observed(
     sealer: PersonalSealer,
     contacts: ContactPolicy,
     now: datetime,
+    history: bool = False,
 ) -> Applied:
-    """Upsert ``observed`` (one row per channel + external id) and apply its stock effects."""
+    """Upsert ``observed`` (one row per channel + external id) and apply its stock effects.
+
+    ``history``: the first import of a channel reads back in time; an order seen for the first
+    time already shipped, returned or cancelled then is history — the stock count already
+    reflects it — so it is stored without any stock effect.
+    """
     stored = uow.orders.claim(observed.channel, observed.external_id, now=now)
     before: OrderStatus | None = stored.status
     stale = (
@@ -76,6 +83,8 @@ def apply_observed(
     effects = order_effects(
         observed.channel, before, after, stored.lines, lines, uow.products.bundles()
     )
+    if history and before is None and after not in ACTIVE:
+        effects = []
     touched = _apply_effects(uow, observed, effects, now)
     changed = recompute_in(uow, touched, now=now) if touched else 0
     unlinked = any(line.sku is None for line in lines)

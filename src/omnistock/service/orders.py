@@ -73,6 +73,7 @@ class _Deps:
     sealer: PersonalSealer
     contacts: ContactPolicy
     now: datetime
+    history: bool = False
 
 
 def import_feed(
@@ -86,15 +87,20 @@ def import_feed(
     start: str | None = None,
     summary: ImportSummary | None = None,
 ) -> ImportSummary:
-    """Import every page of one feed from its stored cursor (or from the cursor ``start``)."""
+    """Import every page of one feed from its stored cursor (or from the cursor ``start``).
+
+    The very first import of a feed (no stored cursor, no ``start``) reads the channel's
+    recent history: orders first seen already shipped or cancelled have no stock effect.
+    """
     channel = feed.channel
     summary = summary or ImportSummary(channel=channel)
     with uow_factory() as uow:
         cursor = start if start is not None else uow.orders.cursor(channel, name)
+    history = cursor is None
     for _ in range(MAX_PAGES):
         page = feed.changes(name, cursor)
         fetched = [(entry, _full(feed, entry)) for entry in page.entries]
-        deps = _Deps(sealer=sealer, contacts=contacts, now=clock.now())
+        deps = _Deps(sealer=sealer, contacts=contacts, now=clock.now(), history=history)
         with uow_factory() as uow:
             for entry, raw in fetched:
                 _apply_entry(uow, feed, entry, raw, deps, summary)
@@ -142,7 +148,14 @@ def _apply_entry(
 
 
 def _apply(uow: OrderUow, observed: ObservedOrder, deps: _Deps) -> Applied:
-    return apply_observed(uow, observed, sealer=deps.sealer, contacts=deps.contacts, now=deps.now)
+    return apply_observed(
+        uow,
+        observed,
+        sealer=deps.sealer,
+        contacts=deps.contacts,
+        now=deps.now,
+        history=deps.history,
+    )
 
 
 def _reason(exc: Exception) -> str:

@@ -278,3 +278,14 @@ def test_show_order_without_personal_data_by_default(store: Engine) -> None:
     shown = show_order(OrderUnitOfWork(store), view["id"])
     assert "personal" not in shown
     assert shown["external_id"] == "S1"
+
+
+def test_first_import_takes_already_shipped_orders_as_history(store: Engine) -> None:
+    feed = FakeFeed()
+    feed.pages = [[{"id": "H1", "status": "shipped", "lines": [["1", "101", 2]]}]]
+    _import(store, feed)  # no cursor yet: reading the channel's past
+    assert _numbers(store, "MUG") == (10, 0)
+    feed.pages.append([{"id": "H2", "status": "shipped", "lines": [["2", "101", 3]]}])
+    _import(store, feed)  # from the cursor on: shipped at first sight is a real sale
+    assert _numbers(store, "MUG") == (7, 0)
+    assert [o["status"] for o in list_orders(OrderUnitOfWork(store))] == ["shipped", "shipped"]
