@@ -34,6 +34,10 @@ CHANGES = [
     ("POST", "/api/v1/channels", {"name": "shop", "kind": "woocommerce"}, "operator"),
     ("POST", "/api/v1/tokens", {"role": "viewer"}, "admin"),
     ("DELETE", "/api/v1/tokens/nosuchid", None, "admin"),
+    ("POST", "/api/v1/holds/nosuchid/approve", {}, "operator"),
+    ("POST", "/api/v1/holds/nosuchid/reject", {}, "operator"),
+    ("POST", "/api/v1/incidents/nosuchid/ack", None, "operator"),
+    ("POST", "/api/v1/incidents/nosuchid/resolve", None, "operator"),
 ]
 READS = [
     "/api/v1/products",
@@ -44,6 +48,8 @@ READS = [
     "/api/v1/channels/allegro/status",
     "/api/v1/sync/status",
     "/api/v1/allocation/A1/explain",
+    "/api/v1/holds",
+    "/api/v1/incidents",
     "/metrics",
 ]
 PUBLIC = {"/healthz", "/readyz", "/dashboard/login", "/"}

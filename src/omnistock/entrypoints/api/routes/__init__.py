@@ -11,6 +11,8 @@ from fastapi import APIRouter
 
 from omnistock.entrypoints.api.routes.allocation import router as allocation_router
 from omnistock.entrypoints.api.routes.channels import router as channels_router
+from omnistock.entrypoints.api.routes.holds import router as holds_router
+from omnistock.entrypoints.api.routes.incidents import router as incidents_router
 from omnistock.entrypoints.api.routes.listings import router as listings_router
 from omnistock.entrypoints.api.routes.policies import router as policies_router
 from omnistock.entrypoints.api.routes.products import router as products_router
@@ -29,4 +31,6 @@ ROUTERS: list[APIRouter] = [
     sync_router,
     allocation_router,
     tokens_router,
+    holds_router,
+    incidents_router,
 ]
