@@ -66,7 +66,9 @@ def _register() -> None:
 def main() -> None:
     """Console-script entry point; a domain error prints its message and exits with 2."""
     from omnistock.entrypoints.cli import render
+    from omnistock.privacy.redaction import install_redaction
 
+    install_redaction()  # no personal data in any log record (docs/privacy.md §2)
     _register()
     try:
         app(prog_name="omnistock")

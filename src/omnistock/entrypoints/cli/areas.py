@@ -48,3 +48,7 @@ REGISTRY.append(safety.register)
 from omnistock.entrypoints.cli import invoice  # noqa: E402  (invoice issue|list|show|xml|pdf|correct|send)
 
 REGISTRY.append(invoice.register)
+
+from omnistock.entrypoints.cli import privacy  # noqa: E402  (privacy rotate-key|export|erase|sweep|datamap)
+
+REGISTRY.append(privacy.register)
