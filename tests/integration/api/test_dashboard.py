@@ -130,7 +130,7 @@ def test_channel_supplied_text_is_escaped(viewer, seeded) -> None:
         viewer.get("/dashboard/stock", params={"q": EVIL}).text,
         viewer.get("/dashboard/stock").text,
         viewer.get("/dashboard/sku/X1").text,
-        viewer.get("/dashboard/section/incidents").text,
+        viewer.get("/dashboard/section/sync_dead").text,
     ]
     for html in pages:
         assert "<script>" not in html
@@ -166,7 +166,82 @@ def test_sections_render_what_exists(viewer, seeded, monkeypatch) -> None:
 
     orders = viewer.get("/dashboard/section/orders").text
     assert "nie skonfigurowano" not in orders
-    missing = sections.Section(key="holds", load=sections.status_section("no_such_table"))
-    monkeypatch.setitem(sections.SECTIONS, "holds", missing)
-    assert "nie skonfigurowano" in viewer.get("/dashboard/section/holds").text
+    missing = sections.Section(key="invoices", load=sections.status_section("no_such_table"))
+    monkeypatch.setitem(sections.SECTIONS, "invoices", missing)
+    assert "nie skonfigurowano" in viewer.get("/dashboard/section/invoices").text
     assert viewer.get("/dashboard/section/nothing").status_code == 404
+
+
+def _pending_hold(app) -> str:
+    from omnistock.domain.safety import (
+        ActiveListing,
+        ProposedChange,
+        guard_change_set,
+        holds_from_verdict,
+    )
+    from omnistock.service.holds import safety_parts
+
+    now = app.clock.now()
+    proposed = [
+        ProposedChange(
+            channel=ChannelId("allegro"),
+            offer_id=f"O{i}",
+            sku=Sku("A1"),
+            previous=20,
+            quantity=0,
+            observed_at=now,
+        )
+        for i in range(10)
+    ]
+    current = [ActiveListing(offer_id=f"O{i}", sku=Sku("A1"), quantity=20) for i in range(10)]
+    verdict = guard_change_set(proposed, current, {})
+    (hold,) = holds_from_verdict(verdict, ids=["h1"], channel=ChannelId("allegro"), now=now)
+    safety_parts(app.engine, {}).safety.add_holds([hold])
+    return hold.id
+
+
+def test_operator_approves_a_hold_with_csrf(operator, seeded) -> None:
+    hold_id = _pending_hold(seeded)
+    page = operator.get("/dashboard/holds").text
+    assert f'data-hold="{hold_id}"' in page
+    form = {"id": hold_id, "action": "approve"}
+    assert operator.post("/dashboard/holds", data=form).status_code == 403  # no CSRF token
+    assert f'data-hold="{hold_id}"' in operator.get("/dashboard/holds").text
+    done = operator.post("/dashboard/holds", data={**form, "csrf": _csrf(page)})
+    assert done.status_code == 303
+    assert 'id="no-holds"' in operator.get("/dashboard/holds").text
+
+
+def test_viewer_sees_holds_without_buttons(viewer, seeded) -> None:
+    hold_id = _pending_hold(seeded)
+    page = viewer.get("/dashboard/holds").text
+    assert f'data-hold="{hold_id}"' in page
+    assert 'value="approve"' not in page
+    answer = viewer.post(
+        "/dashboard/holds", data={"id": hold_id, "action": "approve", "csrf": _csrf(page)}
+    )
+    assert answer.status_code == 403
+
+
+def test_operator_acknowledges_and_resolves_an_incident(operator, seeded) -> None:
+    from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
+    from omnistock.service.holds import safety_parts
+
+    occurrence = Occurrence(
+        kind=IncidentKind.AUTH_FAILURE, severity=Severity.CRITICAL, subject=EVIL, channel="allegro"
+    )
+    (incident,) = safety_parts(seeded.engine, {}).incidents.record(
+        [occurrence], now=seeded.clock.now()
+    )
+    page = operator.get("/dashboard/incidents").text
+    assert "<script>" not in page
+    token = _csrf(page)
+    acked = operator.post(
+        "/dashboard/incidents", data={"id": incident.id, "action": "ack", "csrf": token}
+    )
+    assert acked.status_code == 303
+    assert "acknowledged" in operator.get("/dashboard/incidents").text
+    operator.post(
+        "/dashboard/incidents", data={"id": incident.id, "action": "resolve", "csrf": token}
+    )
+    assert 'id="no-incidents"' in operator.get("/dashboard/incidents").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
+from omnistock.entrypoints.api.dashboard.actions import router as actions_router
 from omnistock.entrypoints.api.dashboard.pages import LoginRequired, router
 from omnistock.entrypoints.api.dashboard.sections import SECTIONS, Section, SectionData
 
@@ -18,4 +19,5 @@ def install(api: FastAPI) -> None:
         return RedirectResponse("/dashboard/login", status_code=303)
 
     api.include_router(router)
+    api.include_router(actions_router)
     api.add_exception_handler(LoginRequired, to_login)

@@ -1,8 +1,10 @@
-"""Dashboard sections of later areas (holds, incidents, orders, invoices, compliance).
+"""Dashboard sections of later areas (failed pushes, orders, invoices, compliance).
+
+Holds and incidents have their own pages (``dashboard/actions.py``).
 
 Each :class:`Section` reads what exists and says "not configured" when its table is missing.
 A later area replaces its entry in :data:`SECTIONS` with its own ``load`` (one line in its own
-module is enough: ``SECTIONS["holds"] = Section(key="holds", load=my_loader)``) — loaders
+module is enough: ``SECTIONS["orders"] = Section(key="orders", load=my_loader)``) — loaders
 return counts or rows that contain **no personal data** (viewers see every section).
 """
 
@@ -62,17 +64,8 @@ def sync_incidents(engine: Engine) -> SectionData:
     )
 
 
-def incidents(engine: Engine) -> SectionData:
-    """Open/acknowledged/resolved incidents per state, then the sync engine's dead items."""
-    counts = readmodel.status_counts(engine, "incidents", "state") or {}
-    dead = sync_incidents(engine)
-    rows = [("incidents", state, count, "", "") for state, count in sorted(counts.items())]
-    return SectionData(configured=True, columns=dead.columns, rows=[*rows, *dead.rows])
-
-
 SECTIONS: dict[str, Section] = {
-    "holds": Section(key="holds", load=status_section("safety_holds")),
-    "incidents": Section(key="incidents", load=incidents),
+    "sync_dead": Section(key="sync_dead", load=sync_incidents),
     "orders": Section(key="orders", load=status_section("orders")),
     "invoices": Section(key="invoices", load=status_section("invoices")),
     "compliance": Section(key="compliance", load=status_section("compliance_violations")),
