@@ -14,6 +14,8 @@ from omnistock.entrypoints.api.auth import Public, Viewer
 from omnistock.entrypoints.api.metrics import CONTENT_TYPE_LATEST
 from omnistock.entrypoints.api.state import api_state
 
+__all__ = ["router"]
+
 router = APIRouter(tags=["health"])
 
 FRESH = timedelta(minutes=5)

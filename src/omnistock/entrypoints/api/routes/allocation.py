@@ -12,6 +12,8 @@ from omnistock.entrypoints.api.render import plain
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import allocation
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/allocation", tags=["allocation"])
 
 

@@ -17,6 +17,8 @@ from omnistock.service import catalog
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.status import channel_status
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/channels", tags=["channels"])
 
 

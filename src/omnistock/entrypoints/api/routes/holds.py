@@ -13,6 +13,8 @@ from omnistock.entrypoints.api.routes.models import Strict
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import holds as holds_service
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/holds", tags=["holds"])
 
 

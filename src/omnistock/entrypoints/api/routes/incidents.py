@@ -12,6 +12,8 @@ from omnistock.entrypoints.api.state import api_state
 from omnistock.service import holds as holds_service
 from omnistock.service import incidents as incidents_service
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
 

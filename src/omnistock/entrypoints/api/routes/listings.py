@@ -14,6 +14,8 @@ from omnistock.entrypoints.api.routes.models import Strict
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import catalog
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/listings", tags=["listings"])
 
 

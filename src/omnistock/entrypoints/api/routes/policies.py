@@ -16,6 +16,8 @@ from omnistock.entrypoints.api.routes.models import MAX_QTY, Strict
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import policies
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/policies", tags=["policies"])
 
 

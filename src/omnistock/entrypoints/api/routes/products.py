@@ -16,6 +16,8 @@ from omnistock.entrypoints.api.routes.models import CsvUpload, Strict
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import catalog
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/products", tags=["products"])
 
 

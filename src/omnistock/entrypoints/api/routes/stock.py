@@ -14,6 +14,8 @@ from omnistock.entrypoints.api.routes.models import MAX_QTY, CsvUpload, Strict
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import stock
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/stock", tags=["stock"])
 
 

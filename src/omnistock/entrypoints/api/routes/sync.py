@@ -9,6 +9,8 @@ from omnistock.entrypoints.api.state import api_state
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.status import sync_status
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 

@@ -13,6 +13,8 @@ from omnistock.entrypoints.api.state import api_state
 from omnistock.service import tokens
 from omnistock.service.tokens import Role
 
+__all__ = ["router"]
+
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
 
