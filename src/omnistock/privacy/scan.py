@@ -7,6 +7,7 @@ comparison ignores case and also tries the value without spaces and dashes (phon
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,6 +59,10 @@ def sealed_outside_map(engine: Engine, metadata: MetaData, data_map: DataMap) ->
 
 
 def _forms(value: str) -> set[bytes]:
-    text = value.strip().lower()
+    """UTF-8 forms of ``value`` (as is, without spaces/dashes, JSON-escaped), lowered like the
+    file contents: ``bytes.lower`` touches ASCII only, so ``Ż`` still matches ``Ż`` in a file."""
+    text = value.strip()
     compact = re.sub(r"[\s-]", "", text)
-    return {form.encode("utf-8") for form in (text, compact) if len(form) >= MIN_LENGTH}
+    escaped = {json.dumps(form)[1:-1] for form in (text, compact)}
+    forms = {text, compact, *escaped}
+    return {form.encode("utf-8").lower() for form in forms if len(form) >= MIN_LENGTH}

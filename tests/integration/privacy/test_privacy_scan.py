@@ -87,3 +87,14 @@ def test_sealed_values_in_undeclared_columns_are_reported(empty_db_url: str) -> 
         assert sealed_outside_map(engine, both, PEOPLE) == ["privacy_notes.note"]
     finally:
         engine.dispose()
+
+
+def test_scan_finds_polish_capitals_and_json_escaped_values(tmp_path: Path) -> None:
+    """``bytes.lower`` leaves non-ASCII letters alone: ``Żółta Łódź`` must still be found, and so
+    must a value written by ``json.dumps`` with its default ``\\uXXXX`` escapes."""
+    clear, escaped = tmp_path / "clear.bin", tmp_path / "escaped.bin"
+    clear.write_bytes("x ŻÓŁTA Łódź sp. z o.o. y".encode())
+    escaped.write_bytes(b'{"name": "\\u0141ukasz \\u015awi\\u0105tek"}')
+    assert plaintext_hits([clear], ["ŻÓŁTA Łódź"]) == {"ŻÓŁTA Łódź": ["clear.bin"]}
+    assert plaintext_hits([clear], ["żółta łódź"]) == {}  # non-ASCII case is not folded
+    assert plaintext_hits([escaped], ["Łukasz Świątek"]) == {"Łukasz Świątek": ["escaped.bin"]}
