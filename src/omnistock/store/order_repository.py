@@ -222,7 +222,7 @@ class SqlOrderRepository:
         self._conn.execute(
             insert(order_quarantine).values(
                 channel=channel,
-                external_id=external_id,
+                external_id=external_id[:200] if external_id else None,
                 reason=reason,
                 payload=sealed,
                 received_at=now,
