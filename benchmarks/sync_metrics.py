@@ -1,0 +1,110 @@
+"""Figures of the sync benchmark: latency timelines, percentiles, the polling baseline.
+
+Pure helpers shared by the fake-channel and the sandbox-backed runs of ``sync_bench``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+POLL_BASELINE_S = 900.0
+
+
+@dataclass(frozen=True)
+class Change:
+    """A listing's desired quantity moved by a committed stock change."""
+
+    channel: str
+    offer: str
+    at: datetime
+    desired: int
+
+
+Confirmation = tuple[str, int, datetime, datetime]
+"""``(offer_id, quantity, observed_at, confirmed_at)`` as ``SyncStore.confirmations`` gives."""
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    threshold, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= threshold:
+            return k
+        k += 1
+
+
+def pct(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+def latencies(
+    changed: Iterable[Change],
+    confirmations: Iterable[Confirmation],
+    shown_before: Mapping[str, int],
+) -> list[float]:
+    """Per listing change (one channel): seconds until the channel confirmed that or a newer value.
+
+    Walks each offer's timeline of desired changes and confirmed pushes; a change reverted before
+    it was pushed counts as settled when the revert is committed; never settled → ``inf``.
+    """
+    pushes: dict[str, list[tuple[datetime, int]]] = {}
+    for offer, quantity, _, done in confirmations:
+        pushes.setdefault(offer, []).append((done, quantity))
+    by_offer: dict[str, list[Change]] = {}
+    for change in changed:
+        by_offer.setdefault(change.offer, []).append(change)
+    out: list[float] = []
+    for offer, changes in by_offer.items():
+        out.extend(settle_times(changes, sorted(pushes.get(offer, [])), shown_before.get(offer)))
+    return out
+
+
+def settle_times(
+    changes: list[Change], pushes: list[tuple[datetime, int]], shown: int | None
+) -> list[float]:
+    # at equal times the push came first: a pass runs before the events of its instant
+    events = sorted(
+        [(c.at, 1, c.desired) for c in changes] + [(at, 0, q) for at, q in pushes],
+        key=lambda e: (e[0], e[1]),
+    )
+    waiting: list[datetime] = []
+    desired: int | None = None
+    out: list[float] = []
+    for at, kind, value in events:
+        if kind == 1:
+            desired = value
+            waiting.append(at)
+        else:
+            shown = value
+        if waiting and shown == desired:
+            out.extend((at - t).total_seconds() for t in waiting)
+            waiting = []
+    out.extend(math.inf for _ in waiting)
+    return out
+
+
+def poll_baseline(
+    rng: random.Random,
+    changes: int,
+    offers: int,
+    max_batch: int,
+    span_s: float,
+    cycle_s: float = 0.0,
+) -> tuple[list[float], int]:
+    """Competitors' loop for one channel: read and push every offer every 15 minutes.
+
+    A change waits for the next cycle — uniform on (0, 900 s], each change with a seeded random
+    phase (a 60 s window would otherwise see one phase only) — plus ``cycle_s``, the time one
+    full push of every offer took (measured on the channel). Every cycle reads and pushes all
+    offers in full batches. Returns (latencies, API calls over ``span_s``).
+    """
+    lat = [POLL_BASELINE_S * (1 - rng.random()) + cycle_s for _ in range(changes)]
+    cycles = math.ceil(max(POLL_BASELINE_S, span_s) / POLL_BASELINE_S)
+    return lat, cycles * 2 * math.ceil(offers / max_batch)
