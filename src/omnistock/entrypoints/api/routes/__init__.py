@@ -15,6 +15,7 @@ from omnistock.entrypoints.api.routes.holds import router as holds_router
 from omnistock.entrypoints.api.routes.incidents import router as incidents_router
 from omnistock.entrypoints.api.routes.listings import router as listings_router
 from omnistock.entrypoints.api.routes.policies import router as policies_router
+from omnistock.entrypoints.api.routes.privacy import router as privacy_router
 from omnistock.entrypoints.api.routes.products import router as products_router
 from omnistock.entrypoints.api.routes.stock import router as stock_router
 from omnistock.entrypoints.api.routes.sync import router as sync_router
@@ -33,4 +34,5 @@ ROUTERS: list[APIRouter] = [
     tokens_router,
     holds_router,
     incidents_router,
+    privacy_router,
 ]
