@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,10 +23,20 @@ from omnistock.store.token_repository import TokenStore
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated once; each test gets a copy (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("api-template") / "api.db"
+    settings = Settings.from_env({}, db_url=f"sqlite:///{path}")
+    bootstrap(settings, migrate=True).close()
+    return path
+
+
 @pytest.fixture
-def omni(tmp_path: Path) -> Iterator[App]:
+def omni(tmp_path: Path, migrated_db: Path) -> Iterator[App]:
+    shutil.copy(migrated_db, tmp_path / "api.db")
     settings = Settings.from_env({}, db_url=f"sqlite:///{tmp_path / 'api.db'}")
-    with bootstrap(settings, clock=FixedClock(T0), migrate=True) as app:
+    with bootstrap(settings, clock=FixedClock(T0)) as app:
         yield app
 
 
