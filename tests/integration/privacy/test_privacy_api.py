@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,3 +99,17 @@ def test_bad_request_or_missing_keys_is_a_problem_and_reads_nothing(
     assert nokeys.status_code == 422
     assert nokeys.headers["content-type"] == "application/problem+json"
     assert audit_entries(omni.engine) == []
+
+
+def test_the_app_factory_installs_log_redaction(omni: App) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        create_app(omni)
+        logging.getLogger("omnistock.test").warning("buyer %s", "zofia9@example.pl")
+    finally:
+        root.removeHandler(handler)
+    assert "zofia9@example.pl" not in stream.getvalue()
+    assert "buyer [redacted]" in stream.getvalue()
