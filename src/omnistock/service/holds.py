@@ -25,7 +25,7 @@ from omnistock.channels.base import PushItem
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId, Sku
 from omnistock.domain.incidents import IncidentKind
-from omnistock.domain.incidents.sources import from_feed_check, from_verdict
+from omnistock.domain.incidents.sources import from_feed_check, from_verdict, suspicious_read
 from omnistock.domain.safety import (
     ActiveListing,
     FeedCheck,
@@ -42,9 +42,11 @@ from omnistock.domain.safety import (
     reconfirm,
     reject,
     reread,
+    suspicious_channel_read,
     thresholds_from_table,
     usual_sku_count,
 )
+from omnistock.service.clock import SystemClock
 from omnistock.service.incidents import resolve_kind
 from omnistock.store.incident_repository import IncidentStore
 from omnistock.store.safety_repository import SafetyStore
@@ -53,6 +55,7 @@ from omnistock.sync.dispatcher import Hold as DispatchHold
 from omnistock.sync.planner import ListingChange
 
 __all__ = [
+    "ChannelReadCheck",
     "FeedGate",
     "FeedRejected",
     "SafetyGuard",
@@ -164,6 +167,31 @@ class StoreReread:
             for i in items
         ]
         return {c.offer_id for c in reread(batch, fresh).replan}
+
+
+@dataclass(slots=True, kw_only=True)
+class ChannelReadCheck:
+    """The reconciler's read check: a channel claiming its offers are at 0 is not believed.
+
+    A suspicious read (``domain.safety.suspicious_channel_read``) raises a critical
+    ``suspicious_read`` incident and the local state is kept.
+    """
+
+    incidents: IncidentStore
+    thresholds: GuardThresholds = field(default_factory=GuardThresholds)
+    clock: Callable[[], datetime] | None = None
+
+    def __call__(self, channel: str, read: Mapping[str, int], pushed: Mapping[str, int]) -> bool:
+        if not suspicious_channel_read(read, pushed, self.thresholds):
+            return True
+        zeroed = sum(1 for offer, q in read.items() if q == 0 and pushed.get(offer, 0) > 0)
+        now = self.clock() if self.clock is not None else _utcnow()
+        self.incidents.record([suspicious_read(channel, zeroed)], now=now)
+        return False
+
+
+def _utcnow() -> datetime:
+    return SystemClock().now()
 
 
 # -- decisions ---------------------------------------------------------------------------------
@@ -366,12 +394,18 @@ class SafetyParts:
     guard: SafetyGuard
     reread: StoreReread
     gate: FeedGate
+    read_check: ChannelReadCheck
 
     def paused(self, channel: str) -> bool:
         return self.safety.is_paused(channel)
 
 
-def safety_parts(engine: Engine, section: Mapping[str, Any]) -> SafetyParts:
+def safety_parts(
+    engine: Engine,
+    section: Mapping[str, Any],
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> SafetyParts:
     """Build the guard, re-read, pause check and feed gate from the ``[safety]`` table."""
     thresholds = thresholds_from_table({k: v for k, v in section.items() if k not in WATCH_KEYS})
     safety, sync, incidents = SafetyStore(engine), SyncStore(engine), IncidentStore(engine)
@@ -383,4 +417,5 @@ def safety_parts(engine: Engine, section: Mapping[str, Any]) -> SafetyParts:
         guard=SafetyGuard(safety=safety, incidents=incidents, thresholds=thresholds),
         reread=StoreReread(sync=sync),
         gate=FeedGate(safety=safety, sync=sync, incidents=incidents, thresholds=thresholds),
+        read_check=ChannelReadCheck(incidents=incidents, thresholds=thresholds, clock=clock),
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -55,6 +55,7 @@ __all__ = [
     "Guard",
     "Hold",
     "Paused",
+    "ReadCheck",
     "Reread",
     "SyncConfig",
     "outcome_of",
@@ -82,6 +83,9 @@ Held listings are not sent; they stay ``held`` until ``SyncStore.release_holds``
 Reread = Callable[[str, Sequence[PushItem]], set[str]]
 """Safety seam: right before a batch is sent, the offer ids whose fresh value differs."""
 
+ReadCheck = Callable[[str, Mapping[str, int], Mapping[str, int]], bool]
+"""Safety seam: ``(channel, read, last pushed) → may the reconciler apply this channel read?``"""
+
 Paused = Callable[[str], bool]
 """Safety seam: the pause switch; a paused channel sends nothing and loses nothing."""
 
@@ -93,6 +97,7 @@ class SyncConfig:
     guard: Guard | None = None
     reread: Reread | None = None
     paused: Paused | None = None
+    read_check: ReadCheck | None = None
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)

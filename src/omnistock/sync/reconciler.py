@@ -4,12 +4,13 @@ Repair goes through the normal path: the listing's ``last_pushed`` is set to the
 channel actually shows, so a listing whose channel value differs from ``desired`` becomes dirty
 and the dispatcher pushes it (coalesced, batched, within budget). A listing the channel already
 shows correctly is marked as pushed. A ``dead`` listing still drifting gets a fresh start.
-Offers the channel does not know are reported as missing.
+Offers the channel does not know are reported as missing. When the configured ``read_check``
+finds the answer suspicious (e.g. every offer at 0), nothing is applied (``suspicious=True``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ class ReconcileReport:
     drift: int = 0
     missing: int = 0
     complete: bool = True
+    suspicious: bool = False
     examples: list[Drift] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -47,6 +49,7 @@ class ReconcileReport:
             "drift": self.drift,
             "missing": self.missing,
             "complete": self.complete,
+            "suspicious": self.suspicious,
             "examples": [
                 {"offer_id": d.offer_id, "desired": d.desired, "actual": d.actual}
                 for d in self.examples
@@ -81,14 +84,27 @@ def _read_all(
 ) -> None:
     listings = store.listing_quantities(report.channel, settled_only=True)
     size = max(1, dispatcher.adapter.capabilities.max_batch)
+    read: dict[str, int | None] = {}
     for chunk in _chunks(sorted(listings), size):
         if dispatcher.spend(0, now) > 0:
             report.complete = False
-            return
+            break
         actual = dispatcher.adapter.read_quantities(chunk)
-        for offer_id in chunk:
-            known = listings[offer_id]
-            _compare(store, report, offer_id, known, actual.get(offer_id), now)
+        read.update({offer_id: actual.get(offer_id) for offer_id in chunk})
+    check = dispatcher.config.read_check
+    if check is not None and not check(report.channel, _known(read), _pushed(listings)):
+        report.suspicious = True
+        return
+    for offer_id, actual_quantity in read.items():
+        _compare(store, report, offer_id, listings[offer_id], actual_quantity, now)
+
+
+def _known(read: Mapping[str, int | None]) -> dict[str, int]:
+    return {offer: q for offer, q in read.items() if q is not None}
+
+
+def _pushed(listings: Mapping[str, tuple[int | None, int | None]]) -> dict[str, int]:
+    return {offer: pushed for offer, (_d, pushed) in listings.items() if pushed is not None}
 
 
 def _compare(

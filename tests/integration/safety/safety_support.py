@@ -123,7 +123,7 @@ def guarded_worker(
     senders: dict[Via, Any] | None = None,
     policy: NotificationPolicy | None = None,
 ) -> tuple[Worker, SafetyParts, AlertsTick]:
-    parts = safety_parts(engine, {})
+    parts = safety_parts(engine, {}, clock=clock.now)
     notifier = tick_notifier(senders) if senders else None
     tick = AlertsTick(
         sync=parts.sync,
@@ -133,7 +133,9 @@ def guarded_worker(
         policy=policy or NotificationPolicy(enabled=frozenset(senders or {})),
         notifier=notifier,
     )
-    config = SyncConfig(guard=parts.guard, reread=parts.reread, paused=parts.paused)
+    config = SyncConfig(
+        guard=parts.guard, reread=parts.reread, paused=parts.paused, read_check=parts.read_check
+    )
     worker = Worker(
         store=parts.sync,
         adapters=adapters,

@@ -221,3 +221,26 @@ def test_incident_lifecycle_is_audited(engine, setup) -> None:
         "anna",
         "piotr",
     )
+
+
+def test_channel_read_claiming_every_offer_at_zero_is_not_believed(engine, setup) -> None:
+    stock, fake, _clock, worker, parts = setup
+    for sku in stock:
+        fake.set_quantity(f"o-{sku}", 0)  # the channel answers 0 for everything
+    (report,) = worker.reconcile()
+    assert report.suspicious
+    assert all(d == p == stock[s] for s, (d, p) in _desired(engine).items())
+    (incident,) = parts.incidents.incidents()
+    assert (incident.kind, incident.channel) == (IncidentKind.SUSPICIOUS_READ, "fake")
+    worker.run_once()
+    assert set(_shown(fake, stock).values()) == {0}  # nothing was pushed on the strength of it
+
+
+def test_ordinary_drift_is_still_repaired(engine, setup) -> None:
+    stock, fake, _clock, worker, _parts = setup
+    sku = next(iter(stock))
+    fake.set_quantity(f"o-{sku}", 0)
+    (report,) = worker.reconcile()
+    assert (report.suspicious, report.drift) == (False, 1)
+    worker.run_once()
+    assert _shown(fake, stock) == stock

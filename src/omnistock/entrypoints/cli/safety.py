@@ -69,7 +69,7 @@ def worker_parts(
 ) -> tuple[SyncConfig, list[Callable[[datetime], object]]]:
     """The engine settings with the guard wired in, and the worker's per-tick alerts step."""
     section = app.settings.section("safety")
-    parts = holds_service.safety_parts(app.engine, section)
+    parts = holds_service.safety_parts(app.engine, section, clock=app.clock.now)
     config = NotifyConfig.from_section(app.settings.section("notify"), os.environ)
     senders = build_senders(config)
     tick = AlertsTick(
@@ -81,7 +81,13 @@ def worker_parts(
         notifier=tick_notifier(senders) if senders else None,
         settings=watch_settings(section),
     )
-    wired = replace(base, guard=parts.guard, reread=parts.reread, paused=parts.paused)
+    wired = replace(
+        base,
+        guard=parts.guard,
+        reread=parts.reread,
+        paused=parts.paused,
+        read_check=parts.read_check,
+    )
     return wired, [tick]
 
 
