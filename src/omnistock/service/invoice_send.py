@@ -1,6 +1,8 @@
 """Sending issued invoices to KSeF and recording what came back (R8: state before, result after).
 
-Before each call the invoice is marked ``sent`` and committed; the exact stored bytes are sent.
+Invoices go in groups through ``KsefClient.send`` (up to ``online_max`` in one online session,
+more in a batch session — KSeF allows 180 online invoices/h). Before the call the group is marked
+``sent`` and committed; the exact stored bytes are sent.
 A crash in between is repaired by sending the same bytes again: KSeF answers 440 and the client
 resolves it to the original KSeF number (``already_submitted``) — one invoice, one number.
 A rejection keeps the invoice and its number (``rejected`` + incident); ``KsefUnavailable``
@@ -10,6 +12,7 @@ switches to offline mode (``offline-pending`` with the legal deadline; resent la
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -18,10 +21,11 @@ from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
 from omnistock.domain.invoicing.offline import OfflineMode, submission_deadline
 from omnistock.invoicing.ksef import (
     Accepted,
-    InvoiceRejected,
+    BatchReport,
     KsefError,
     KsefRetryable,
     KsefUnavailable,
+    Outcome,
 )
 from omnistock.store.invoice_repository import InvoiceStatus, InvoiceUnitOfWork, StoredInvoice
 
@@ -31,7 +35,9 @@ TO_SEND = (InvoiceStatus.ISSUED, InvoiceStatus.OFFLINE_PENDING, InvoiceStatus.SE
 
 
 class KsefPort(Protocol):
-    def submit(self, xml: bytes, *, offline_mode: bool = False) -> Accepted: ...
+    def send(
+        self, files: Sequence[tuple[str, bytes]], *, offline_mode: bool = False
+    ) -> BatchReport: ...
 
 
 class IncidentSink(Protocol):
@@ -59,13 +65,14 @@ def occurrence(subject: str, detail: str, severity: Severity = Severity.ERROR) -
     )
 
 
-def _accepted(invoice: StoredInvoice, accepted: Accepted) -> dict[str, object]:
+def _accepted(accepted: Accepted, upo_pages: tuple[bytes, ...]) -> dict[str, object]:
+    upo = accepted.upo or (upo_pages[0] if len(upo_pages) == 1 else b"\n".join(upo_pages))
     return {
         "status": InvoiceStatus.ACCEPTED.value,
         "ksef_number": accepted.ksef_number,
         "ksef_acquired_at": accepted.acquired_at,
         "ksef_session": accepted.session_reference[:100],
-        "upo": accepted.upo,
+        "upo": upo or None,
         "error": None,
     }
 
@@ -79,28 +86,38 @@ def _offline(invoice: StoredInvoice, exc: KsefError) -> dict[str, object]:
             "error": f"KSeF unavailable: {exc}"}  # fmt: skip
 
 
-Result = tuple[str, dict[str, object], KsefError | None]
+def _outcome(outcome: Outcome, report: BatchReport) -> tuple[str, dict[str, object]]:
+    if outcome.accepted is not None:
+        return "accepted", _accepted(outcome.accepted, report.upo_pages)
+    error = outcome.error
+    message = f"KSeF {getattr(error, 'code', '?')}: {error}"
+    return "rejected", {"status": InvoiceStatus.REJECTED.value, "error": message}
 
 
-def _submit(ksef: KsefPort, invoice: StoredInvoice) -> Result:
-    """``(outcome, column values, error)`` of sending one invoice."""
-    assert invoice.xml is not None
+Results = list[tuple[StoredInvoice, str, dict[str, object]]]
+
+
+def _send_group(ksef: KsefPort, group: list[StoredInvoice], offline: bool) -> Results:
+    """``(invoice, outcome, column values)`` for each invoice of one send."""
+    files = [(f"{invoice.id}.xml", invoice.xml or b"") for invoice in group]
     try:
-        accepted = ksef.submit(invoice.xml, offline_mode=invoice.offline_deadline is not None)
-    except InvoiceRejected as exc:
-        values: dict[str, object] = {
-            "status": InvoiceStatus.REJECTED.value,
-            "error": f"KSeF {exc.code}: {exc}",
-        }
-        return "rejected", values, exc
+        report = ksef.send(files, offline_mode=offline)
     except KsefUnavailable as exc:
-        return "offline", _offline(invoice, exc), None
+        return [(i, "offline", _offline(i, exc)) for i in group]
     except KsefRetryable as exc:
-        return "deferred", {"error": f"retry later: {exc}"}, None
+        later: dict[str, object] = {"error": f"retry later: {exc}"}
+        return [(i, "deferred", later) for i in group]
     except KsefError as exc:
         failed: dict[str, object] = {"status": InvoiceStatus.ISSUED.value, "error": f"KSeF: {exc}"}
-        return "failed", failed, exc
-    return "accepted", _accepted(invoice, accepted), None
+        return [(i, "failed", failed) for i in group]
+    return [(i, *_outcome(o, report)) for i, o in zip(group, report.outcomes, strict=True)]
+
+
+def _record(uow: InvoiceUnitOfWork, results: Results, now: datetime) -> None:
+    with uow:
+        for invoice, _, values in results:
+            uow.invoices.change(invoice.id, {**values, "updated_at": now})
+        uow.commit()
 
 
 def send_pending(
@@ -109,29 +126,43 @@ def send_pending(
     now: datetime,
     *,
     incidents: IncidentSink,
-    limit: int = 100,
+    limit: int = 10_000,
 ) -> SendSummary:
     """Send every issued, offline-pending or unconfirmed invoice, oldest first.
 
-    Stops at the first sign that KSeF is down, throttling or refusing us (the rest stay queued).
+    Normal and offline-mode invoices go in separate sends. A rejection is recorded per invoice
+    (status ``rejected`` + incident); when KSeF is down, throttling or refusing us, the rest of
+    the queue waits for the next run.
     """
     summary = SendSummary()
     with uow:
         queue = uow.invoices.listing(TO_SEND, limit)
-    for invoice in queue:
-        with uow:
-            uow.invoices.change(invoice.id, {"status": InvoiceStatus.SENT.value, "updated_at": now})
-            uow.commit()
-        outcome, values, error = _submit(ksef, invoice)
-        with uow:
-            uow.invoices.change(invoice.id, {**values, "updated_at": now})
-            uow.commit()
-        number = invoice.number or str(invoice.id)
-        if error is not None:
-            incidents.record([occurrence(f"invoice {number}", str(values["error"]))], now=now)
-        if outcome in ("accepted", "rejected"):
-            getattr(summary, outcome).append(number)
+    for offline in (True, False):
+        group = [i for i in queue if (i.offline_deadline is not None) == offline]
+        if not group:
             continue
-        (summary.offline if outcome == "offline" else summary.deferred).append(number)
-        break
+        with uow:
+            for invoice in group:
+                uow.invoices.change(invoice.id, {"status": InvoiceStatus.SENT.value})
+            uow.commit()
+        results = _send_group(ksef, group, offline)
+        _record(uow, results, now)
+        _summarise(summary, results, incidents, now)
+        if any(outcome not in ("accepted", "rejected") for _, outcome, _ in results):
+            break
     return summary
+
+
+def _summarise(
+    summary: SendSummary, results: Results, incidents: IncidentSink, now: datetime
+) -> None:
+    problems = []
+    for invoice, outcome, values in results:
+        number = invoice.number or str(invoice.id)
+        bucket = {"accepted": summary.accepted, "rejected": summary.rejected,
+                  "offline": summary.offline}.get(outcome, summary.deferred)  # fmt: skip
+        bucket.append(number)
+        if outcome in ("rejected", "failed"):
+            problems.append(occurrence(f"invoice {number}", str(values["error"])))
+    if problems:
+        incidents.record(problems, now=now)

@@ -57,15 +57,24 @@ def test_sent_invoices_get_their_ksef_number_and_upo(books: Books) -> None:
     assert send(books, ksef).accepted == []  # nothing left to send
 
 
-class Rejecting:
+class Rejecting(InMemoryKsef):
+    """Rejects (450) the invoices whose numbers it is given, accepts the others."""
+
+    def __init__(self, *numbers: str | None) -> None:
+        super().__init__(SELLER_NIP, now=lambda: T0)
+        self.numbers = numbers
+
     def submit(self, xml: bytes, *, offline_mode: bool = False) -> Accepted:
-        raise InvoiceSemanticInvalid("KSeF rejected (450)", code=450, number="?")
+        if any(f"<P_2>{n}</P_2>".encode() in xml for n in self.numbers):
+            raise InvoiceSemanticInvalid("KSeF rejected (450)", code=450, number="?")
+        return super().submit(xml, offline_mode=offline_mode)
 
 
 def test_a_rejection_keeps_the_invoice_and_its_number_and_raises_an_incident(books: Books) -> None:
-    stored = issued(books)
-    summary = send(books, Rejecting())
+    stored, other = issued(books), issued(books)
+    summary = send(books, Rejecting(stored.number))
     assert summary.rejected == [stored.number]
+    assert summary.accepted == [other.number]
     after = get(books, stored.number or "")
     assert after.status is InvoiceStatus.REJECTED
     assert after.xml == stored.xml
