@@ -11,7 +11,7 @@ The sweep decrypts nothing: a keyring is accepted but only a :class:`Sealer`'s m
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,7 +25,7 @@ from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.sweep import sweep
 from omnistock.store.privacy_repository import last_run_day, record_run
 
-__all__ = ["JOB", "SweepSummary", "run_daily"]
+__all__ = ["JOB", "SweepSummary", "daily_tick", "run_daily"]
 
 JOB = "retention-sweep"
 
@@ -60,6 +60,17 @@ def run_daily(
     summary = json.dumps(dict(report.emptied), sort_keys=True)
     record_run(engine, JOB, max(day, last) if last else day, now, summary)
     return SweepSummary(ran=True, day=day, emptied=dict(report.emptied))
+
+
+def daily_tick(
+    engine: Engine, sealer_or_keys: Sealer | Keyring | None = None
+) -> Callable[[datetime], SweepSummary]:
+    """A worker tick hook (``Worker(tick=[…, daily_tick(engine)])``) calling :func:`run_daily`."""
+
+    def tick(now: datetime) -> SweepSummary:
+        return run_daily(engine, sealer_or_keys, now)
+
+    return tick
 
 
 def _map_of(sealer_or_keys: Sealer | Keyring | None) -> DataMap:

@@ -9,9 +9,12 @@ from sqlalchemy import Engine, func, select
 from test_privacy_real_orders import add_orders
 
 from omnistock.privacy.sealing import Sealer
-from omnistock.service.privacy_jobs import JOB, run_daily
+from omnistock.service.clock import FixedClock
+from omnistock.service.privacy_jobs import JOB, daily_tick, run_daily
 from omnistock.store.order_tables import orders
 from omnistock.store.privacy_repository import last_run_day
+from omnistock.store.sync_repository import SyncStore
+from omnistock.sync.worker import Worker
 
 LATER = datetime(2027, 2, 1, 3, 0, tzinfo=UTC)
 
@@ -43,3 +46,16 @@ def test_nothing_expired_keeps_everything_and_force_runs_again(engine: Engine) -
     assert run_daily(engine, None, early).total == 0
     assert _named(engine) == 2
     assert run_daily(engine, None, early, force=True).ran
+
+
+def test_a_worker_tick_runs_the_job_once_a_day(engine: Engine) -> None:
+    add_orders(engine, 3, Sealer(BOTH_RING))
+    clock = FixedClock(LATER)
+    worker = Worker(store=SyncStore(engine), adapters={}, clock=clock, tick=[daily_tick(engine)])
+    for _ in range(3):
+        worker.run_once()
+    assert _named(engine) == 0
+    assert last_run_day(engine, JOB) == LATER.date()
+    clock.advance(timedelta(days=1))
+    worker.run_once()
+    assert last_run_day(engine, JOB) == LATER.date() + timedelta(days=1)
