@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from omnistock.domain.errors import Conflict, InvalidValue
+from omnistock.domain.errors import Conflict, Duplicate, InvalidValue
 from omnistock.domain.invoicing import (
     Correction,
     CorrectionType,
@@ -131,6 +131,11 @@ def issue_for_order(
             stored = uow.invoices.get(invoice_id)
             assert stored is not None
             return stored
+        except Duplicate:  # another worker issued it meanwhile (its number, not ours)
+            uow.rollback()
+            winner = uow.invoices.for_order(order_id)
+            assert winner is not None
+            return winner
         except InvalidValue as exc:
             uow.rollback()
             _draft(uow, existing, order_id, config, source.currency, exc, now)

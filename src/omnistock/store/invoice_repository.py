@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from sqlalchemy import Connection, insert, select, update
 
+from omnistock.domain.errors import Duplicate
 from omnistock.domain.invoicing import Allocated, NumberSeries
 from omnistock.store.invoice_tables import (
     invoice_corrections,
@@ -132,8 +133,14 @@ class SqlInvoiceRepository:
         return Allocated(number=series.format(issue_date, seq), period=period, seq=seq)
 
     def add(self, values: dict[str, Any]) -> int:
-        result = self._conn.execute(insert(invoices).values(**values).returning(invoices.c.id))
-        return int(result.scalar_one())
+        """Insert an invoice; ``Duplicate`` if another worker already wrote this order's."""
+        stmt = dialect_insert(self._conn, invoices).values(**values)
+        if values.get("order_id") is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["order_id"])
+        new_id = self._conn.execute(stmt.returning(invoices.c.id)).scalar()
+        if new_id is None:
+            raise Duplicate(f"order {values['order_id']} already has an invoice", field="order_id")
+        return int(new_id)
 
     def change(self, invoice_id: int, values: dict[str, Any]) -> None:
         self._conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(**values))

@@ -220,3 +220,35 @@ def test_workers_issuing_at_once_number_without_gaps_or_duplicates(books: Books)
     with books.engine.connect() as conn:
         numbers = sorted(conn.execute(select(invoices.c.number)).scalars())
     assert numbers == [f"FV/2026/11/{n:04d}" for n in range(1, 25)]
+
+
+@pytest.mark.timeout(60)
+def test_workers_issuing_the_same_order_at_once_make_one_invoice(books: Books) -> None:
+    if books.engine.dialect.name == "sqlite":
+        pytest.skip("one writer on SQLite; the concurrency proof is on PostgreSQL")
+    order_ids = [books.order(COMPANY, [("KUBEK-1", 1)]) for _ in range(5)]
+    results: list[tuple[int, int, str | None]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            for order_id in order_ids:
+                stored = issue(books, order_id)
+                results.append((order_id, stored.id, stored.number))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(results) == 20
+    assert len({(order_id, invoice_id) for order_id, invoice_id, _ in results}) == 5
+    assert sorted({number or "" for _, _, number in results}) == [
+        f"FV/2026/11/{n:04d}" for n in range(1, 6)
+    ]
+    assert counters(books) == [("FV", "2026-11", 5)]
