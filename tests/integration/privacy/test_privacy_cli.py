@@ -164,3 +164,17 @@ def test_datamap_prints_the_declared_map(cli: CliRunner) -> None:
     table = cli.invoke(app, ["privacy", "datamap"], env={"COLUMNS": "250"})
     assert "orders.buyer_name" in table.stdout
     assert "art. 6(1)(c)" in table.stdout
+
+
+def test_export_and_erase_tables_for_people(cli: CliRunner, engine: Engine) -> None:
+    add_orders(engine, 1)
+    shown = cli.invoke(
+        app, ["privacy", "export", "--customer", "allegro:1"], env={"COLUMNS": "250"}
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "Lipowa 1" in shown.stdout
+    assert "purpose and retention" in shown.stdout
+    assert "5261040828" in shown.stdout
+    erased = cli.invoke(app, ["privacy", "erase", "--customer", "allegro:1", "--yes"])
+    assert "erased 4 fields; kept 4" in erased.stdout
+    assert "legal obligation" in erased.stdout
