@@ -11,9 +11,12 @@ from fastapi import APIRouter
 
 from omnistock.entrypoints.api.routes.allocation import router as allocation_router
 from omnistock.entrypoints.api.routes.channels import router as channels_router
+from omnistock.entrypoints.api.routes.compliance import router as compliance_router
 from omnistock.entrypoints.api.routes.holds import router as holds_router
 from omnistock.entrypoints.api.routes.incidents import router as incidents_router
+from omnistock.entrypoints.api.routes.invoices import router as invoices_router
 from omnistock.entrypoints.api.routes.listings import router as listings_router
+from omnistock.entrypoints.api.routes.orders import router as orders_router
 from omnistock.entrypoints.api.routes.policies import router as policies_router
 from omnistock.entrypoints.api.routes.privacy import router as privacy_router
 from omnistock.entrypoints.api.routes.products import router as products_router
@@ -35,4 +38,7 @@ ROUTERS: list[APIRouter] = [
     holds_router,
     incidents_router,
     privacy_router,
+    orders_router,
+    invoices_router,
+    compliance_router,
 ]
