@@ -32,7 +32,8 @@ url = {url}
 # [notify]                  # SMS (SMSAPI.pl), e-mail (SMTP), webhook (docs/alerts.md)
 # [compliance]              # marketplace rule packs (docs/rule-packs.md)
 # [privacy]                 # personal-data protection (docs/privacy.md)
-# [sync] [invoicing] [api]  # reserved
+# [invoicing]               # seller data, number series (docs/invoicing.md)
+# [api]                     # dashboard session secret (docs/api.md)
 """
 
 
