@@ -52,3 +52,7 @@ REGISTRY.append(invoice.register)
 from omnistock.entrypoints.cli import privacy  # noqa: E402  (privacy rotate-key|export|erase|sweep|datamap)
 
 REGISTRY.append(privacy.register)
+
+from omnistock.entrypoints.cli import demo_tour  # noqa: E402  (omnistock demo: the tour, issue 10)
+
+REGISTRY[REGISTRY.index(demo.register)] = demo_tour.register
