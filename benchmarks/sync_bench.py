@@ -15,6 +15,10 @@ benchmark clock and every sandbox clock together; busy time is real, times ``--t
   second; latency = committed change → the channel's confirmed result (p50/p99), against polling
   every 15 minutes (``baseline_*``) and one call per change (``naive_api_calls``).
 - ``final_drift``: listings whose quantity in the channel (read from the sandbox) ≠ desired.
+
+Defaults (1000 SKUs, 5000 events) keep ``make bench`` within a few minutes with real HTTP;
+``--skus 10000 --events 50000`` is the issue's full size (~10 minutes on 2 cores).
+Figures and their analysis: ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -32,19 +36,12 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Protocol
-from uuid import UUID
 
 from sqlalchemy import select
 
 from benchmarks import sync_metrics as m
 from omnistock.bootstrap import App, bootstrap
-from omnistock.channels.base import (
-    Capabilities,
-    ChannelAdapter,
-    OrderPage,
-    PushBatch,
-    PushReport,
-)
+from omnistock.channels.base import ChannelAdapter
 from omnistock.config import Settings
 from omnistock.domain.ids import DEFAULT_WAREHOUSE, ChannelId, ChannelKind, Sku
 from omnistock.domain.listing import Listing
@@ -95,40 +92,6 @@ class Channels(Protocol):
     def close(self) -> None: ...
 
 
-class Counted:
-    """A ``ChannelAdapter`` that counts the pushes and result polls going through it."""
-
-    def __init__(self, inner: ChannelAdapter) -> None:
-        self.inner, self.pushes, self.polls = inner, 0, 0
-        self.busy_s = 0.0  # wall seconds spent inside push and poll
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities
-
-    def push(self, batch: PushBatch) -> PushReport:
-        self.pushes += 1
-        started = time.perf_counter()
-        try:
-            return self.inner.push(batch)
-        finally:
-            self.busy_s += time.perf_counter() - started
-
-    def poll(self, batch_id: UUID) -> PushReport:
-        self.polls += 1
-        started = time.perf_counter()
-        try:
-            return self.inner.poll(batch_id)
-        finally:
-            self.busy_s += time.perf_counter() - started
-
-    def read_quantities(self, offer_ids: Sequence[str]) -> Mapping[str, int]:
-        return self.inner.read_quantities(offer_ids)
-
-    def poll_orders(self, cursor: str | None) -> OrderPage:
-        return self.inner.poll_orders(cursor)
-
-
 def _channels(args: argparse.Namespace, names: Sequence[str]) -> tuple[Any, Channels]:
     if args.fake:
         from benchmarks.sync_fakes import FakeFleet
@@ -157,7 +120,7 @@ class Bench:
         self.app: App = bootstrap(
             Settings.from_env({}, db_url=db_url), clock=self.clock, migrate=True
         )
-        self.counted = {n: Counted(a) for n, a in self.channels.adapters.items()}
+        self.counted = {n: m.Counted(a) for n, a in self.channels.adapters.items()}
         self.store = SyncStore(self.app.engine)
         self.worker = Worker(
             store=self.store, adapters=self.counted, clock=self.clock, rng=random.Random(args.seed)

@@ -1,15 +1,25 @@
-"""Figures of the sync benchmark: latency timelines, percentiles, the polling baseline.
+"""Figures of the sync benchmark: call counting, latency timelines, percentiles, the baseline.
 
-Pure helpers shared by the fake-channel and the sandbox-backed runs of ``sync_bench``.
+Helpers shared by the fake-channel and the sandbox-backed runs of ``sync_bench``.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
+
+from omnistock.channels.base import (
+    Capabilities,
+    ChannelAdapter,
+    OrderPage,
+    PushBatch,
+    PushReport,
+)
 
 POLL_BASELINE_S = 900.0
 
@@ -22,6 +32,40 @@ class Change:
     offer: str
     at: datetime
     desired: int
+
+
+class Counted:
+    """A ``ChannelAdapter`` that counts the pushes and result polls going through it."""
+
+    def __init__(self, inner: ChannelAdapter) -> None:
+        self.inner, self.pushes, self.polls = inner, 0, 0
+        self.busy_s = 0.0  # wall seconds spent inside push and poll
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.inner.capabilities
+
+    def push(self, batch: PushBatch) -> PushReport:
+        self.pushes += 1
+        started = time.perf_counter()
+        try:
+            return self.inner.push(batch)
+        finally:
+            self.busy_s += time.perf_counter() - started
+
+    def poll(self, batch_id: UUID) -> PushReport:
+        self.polls += 1
+        started = time.perf_counter()
+        try:
+            return self.inner.poll(batch_id)
+        finally:
+            self.busy_s += time.perf_counter() - started
+
+    def read_quantities(self, offer_ids: Sequence[str]) -> Mapping[str, int]:
+        return self.inner.read_quantities(offer_ids)
+
+    def poll_orders(self, cursor: str | None) -> OrderPage:
+        return self.inner.poll_orders(cursor)
 
 
 Confirmation = tuple[str, int, datetime, datetime]
