@@ -184,11 +184,13 @@ class Stage:
         )
 
     def _amazon(self) -> AmazonAdapter:
-        adapter = AmazonAdapter(self.amazon_config(), clock=self.now("amazon"))
         # The adapter paces listing reads in wall time (4/s); the sandbox's limit runs on its
-        # compressed clock, so the demo scales the pacer (no constructor parameter for it yet).
-        adapter._read_pacer = Pacer(rate=4 * TIME_SCALE, burst=8)
-        return adapter
+        # compressed clock, so the demo scales the pacer.
+        return AmazonAdapter(
+            self.amazon_config(),
+            clock=self.now("amazon"),
+            read_pacer=Pacer(rate=4 * TIME_SCALE, burst=8),
+        )
 
     def senders(self) -> dict[Via, Any]:
         """SMS through the SMSAPI sandbox, e-mail through the local SMTP server."""
