@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# A one-minute tour; the folder stays so every CLI command can inspect it afterwards.
+DEMO_DIR ?= demo-run-$(shell date +%Y%m%d-%H%M%S)
 demo: $(STAMP)
-	$(BIN)/omnistock demo
+	$(BIN)/omnistock demo --seconds 60 --dir $(DEMO_DIR)
 
 # Python sources only: ruff >= 0.17 would also reformat code blocks inside docs/*.md.
 PY_SOURCES := src tests benchmarks
