@@ -8,26 +8,27 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import Cli, Result, clean_env
 
 pytestmark = pytest.mark.e2e
 
 
-def with_keys(cwd: Path, *args: str) -> Result:
-    env = clean_env(f"sqlite:///{cwd / 'omnistock.db'}")
+def with_keys(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMNISTOCK_")}
+    env.update({"COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})
+    env["OMNISTOCK_DB"] = f"sqlite:///{cwd / 'omnistock.db'}"
     env["OMNISTOCK_PRIVACY_KEYS"] = "k1:" + base64.b64encode(os.urandom(32)).decode()
     env["OMNISTOCK_PRIVACY_HASH_KEY"] = base64.b64encode(os.urandom(32)).decode()
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "omnistock", *args],
         cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
         check=False,
     )  # fmt: skip
-    return Result(done.returncode, done.stdout, done.stderr)
 
 
-def test_missing_keys_are_a_clear_error(cli: Cli) -> None:
+def test_missing_keys_are_a_clear_error(cli: Any) -> None:
     done = cli("privacy", "export", "--email", "jan@example.pl")
     assert done.code == 2
     assert "OMNISTOCK_PRIVACY_KEYS" in done.err
@@ -35,15 +36,15 @@ def test_missing_keys_are_a_clear_error(cli: Cli) -> None:
     assert "jan@example.pl" not in done.err + done.out
 
 
-def test_privacy_commands_on_a_fresh_database(cli: Cli, tmp_path: Path) -> None:
+def test_privacy_commands_on_a_fresh_database(cli: Any, tmp_path: Path) -> None:
     assert cli("privacy", "datamap").code == 0
     swept = cli("privacy", "sweep")
     assert swept.code == 0, swept.err
     assert "0 values emptied" in swept.out
     nobody = with_keys(tmp_path, "privacy", "export", "--customer", "allegro:42")
-    assert (nobody.code, nobody.out.strip()) == (0, "nothing held about this person")
+    assert (nobody.returncode, nobody.stdout.strip()) == (0, "nothing held about this person")
     erased = with_keys(tmp_path, "privacy", "erase", "--phone", "600100200", "--yes")
-    assert (erased.code, erased.out.strip()) == (0, "nothing held about this person")
+    assert (erased.returncode, erased.stdout.strip()) == (0, "nothing held about this person")
     rotated = with_keys(tmp_path, "privacy", "rotate-key")
-    assert rotated.code == 0, rotated.err
-    assert "0 records re-encrypted in 0 batches; 0 left" in rotated.out
+    assert rotated.returncode == 0, rotated.stderr
+    assert "0 records re-encrypted in 0 batches; 0 left" in rotated.stdout
