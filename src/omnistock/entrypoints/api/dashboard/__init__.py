@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from omnistock.entrypoints.api.dashboard.actions import router as actions_router
+from omnistock.entrypoints.api.dashboard.business import router as business_router
 from omnistock.entrypoints.api.dashboard.pages import LoginRequired, router
 from omnistock.entrypoints.api.dashboard.sections import SECTIONS, Section, SectionData
 
@@ -20,4 +21,5 @@ def install(api: FastAPI) -> None:
 
     api.include_router(router)
     api.include_router(actions_router)
+    api.include_router(business_router)  # orders, invoices, compliance (+ XML/PDF)
     api.add_exception_handler(LoginRequired, to_login)
