@@ -7,11 +7,12 @@ import base64
 import dataclasses
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -89,7 +90,10 @@ class Books:
 
 @contextmanager
 def served_books(
-    tmp_path: Path, migrated_db: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    migrated_db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    adapters: Mapping[str, Any] | None = None,
 ) -> Iterator[Books]:
     """A served app with ``[invoicing]`` configured, privacy keys set and a token per role."""
     monkeypatch.setenv(ENV_KEYS, "t1:" + base64.b64encode(os.urandom(32)).decode())
@@ -107,7 +111,7 @@ def served_books(
             role.value: tokens.create_token(store, role, name=f"t-{role.value}", now=T0)[1]
             for role in tokens.Role
         }
-        with SandboxServer(create_app(app)) as running:
+        with SandboxServer(create_app(app, adapters=adapters)) as running:
             yield Books(app=app, url=running.url, secrets=secrets)
 
 

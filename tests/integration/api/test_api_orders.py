@@ -10,6 +10,11 @@ import httpx
 import pytest
 from api_books import SCRIPT, Books, client_of, served_books
 
+from omnistock.channels.woocommerce import WooAdapter, WooConfig
+from omnistock.sandbox.common.base import SandboxOptions
+from omnistock.sandbox.common.server import SandboxServer
+from omnistock.sandbox.woocommerce.app import create_app as create_woo
+
 PROBLEM = "application/problem+json"
 
 
@@ -93,3 +98,34 @@ def test_import_trigger(http, books: Books, order_id: int) -> None:
     assert empty.json()["errors"][0]["field"] == "channel"
     listed = http.get("/api/v1/orders", headers=books.headers("viewer")).json()
     assert [o["id"] for o in listed] == [order_id]  # nothing changed
+
+
+def test_import_trigger_imports_a_woocommerce_order_once(
+    tmp_path: Path, migrated_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = SandboxOptions(empty=True, client_id="omni", client_secret="omni")
+    with SandboxServer(create_woo(options)) as shop:
+        config = WooConfig(
+            base_url=shop.url, consumer_key="omni", consumer_secret="omni", name="shop"
+        )
+        adapter = WooAdapter(config)
+        with httpx.Client(base_url=shop.url, timeout=10) as admin:
+            product = {"name": SCRIPT, "sku": "KUBEK-1", "stock_quantity": 5}
+            admin.post("/_sandbox/products", json={"products": [product]}).raise_for_status()
+            made = admin.post(
+                "/_sandbox/orders", json={"lines": [{"sku": "KUBEK-1", "quantity": 1}]}
+            )
+            assert made.status_code == 201, made.text
+        try:
+            with served_books(tmp_path, migrated_db, monkeypatch, {"shop": adapter}) as books:
+                with client_of(books) as http:
+                    path, headers = "/api/v1/orders/import", books.headers("operator")
+                    first = http.post(path, json={"channel": "shop"}, headers=headers)
+                    assert first.status_code == 200, first.text
+                    assert (first.json()["seen"], first.json()["created"]) == (1, 1)
+                    again = http.post(path, json={"channel": "shop"}, headers=headers).json()
+                    assert again["created"] == 0
+                    listed = http.get("/api/v1/orders", headers=books.headers("viewer")).json()
+                    assert [o["channel"] for o in listed] == ["shop"]
+        finally:
+            adapter.close()
