@@ -3,8 +3,10 @@
 When: an order that is paid (or later: ready, shipped). A business buyer (NIP given, or an
 invoice asked for at checkout) gets one when paid if ``b2b_on_payment``; a consumer only on
 request (``request=True``) and only until the legal deadline (3 months from the end of the month).
-A consumer is always ``BrakID`` — never a made-up NIP. Lines are priced gross from the catalogue
-(the order import does not carry sale prices); the delivery cost is a line.
+A consumer is always ``BrakID`` — never a made-up NIP. Lines are priced with the sale's gross unit
+price as the channel reported it at import; the delivery cost the buyer paid is a line. Fallback:
+an order imported before sale prices were kept (``order_lines.unit_gross`` NULL) is priced with
+the product's current catalogue gross price — check such invoices before sending them.
 """
 
 from __future__ import annotations
@@ -63,13 +65,18 @@ def check_eligible(facts: OrderFacts, *, request: bool, today: date, b2b_on_paym
         raise Conflict(f"the consumer's request window ended on {deadline}", field="request")
 
 
-def _line(i: int, line: SourceLine) -> InvoiceLine:
-    if line.sku is None or line.name is None or line.price_gross is None:
+def _line(i: int, line: SourceLine, currency: str) -> InvoiceLine:
+    if line.sku is None or line.name is None:
         raise InvalidValue("the order line is not linked to a product", field=f"lines[{i}].sku")
+    if line.sale_currency and line.sale_currency.upper() != currency.upper():
+        raise InvalidValue(f"sold in {line.sale_currency}, not {currency}", field=f"lines[{i}]")
+    price = line.sale_gross if line.sale_gross is not None else line.price_gross  # fallback
+    if price is None:
+        raise InvalidValue("the line has no sale or catalogue price", field=f"lines[{i}].price")
     return InvoiceLine(
         name=line.name,
         quantity=Decimal(line.quantity),
-        gross_price=line.price_gross,
+        gross_price=price,
         vat=parse_vat_rate(line.vat or "", field=f"lines[{i}].vat"),
         unit=line.unit or "szt.",
         gtin=line.ean or None,
@@ -78,7 +85,7 @@ def _line(i: int, line: SourceLine) -> InvoiceLine:
 
 
 def invoice_lines(source: OrderSource) -> tuple[InvoiceLine, ...]:
-    lines = [_line(i, line) for i, line in enumerate(source.lines)]
+    lines = [_line(i, line, source.currency) for i, line in enumerate(source.lines)]
     if source.delivery_gross:
         vat = parse_vat_rate(source.delivery_vat or "23", field="delivery.vat")
         lines.append(delivery_line(vat=vat, gross_price=source.delivery_gross))

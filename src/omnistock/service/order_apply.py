@@ -93,6 +93,10 @@ def apply_observed(
         kept = minimise(observed.personal, observed.invoice_requested, contacts)
         values |= sealer.seal_order(stored.id, kept)
     uow.orders.save(stored.id, values, lines)
+    if observed.currency is not None and not stale:
+        uow.orders.set_invoice_terms(
+            stored.id, currency=observed.currency, delivery_gross=observed.delivery_gross
+        )
     if before is None and not stale:
         uow.orders.absorb(observed.channel, stored.id, [line.line_id for line in lines])
     if unlinked and (before is None or not stored.unlinked):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from omnistock.domain.ids import ChannelId, Sku
@@ -60,6 +61,10 @@ class OrderStore(Protocol):
     def claim(self, channel: ChannelId, external_id: str, *, now: datetime) -> Any: ...
 
     def save(self, order_id: int, values: dict[str, Any], lines: Sequence[OrderLine]) -> None: ...
+
+    def set_invoice_terms(
+        self, order_id: int, *, currency: str, delivery_gross: Decimal | None
+    ) -> None: ...
 
     def absorb(self, channel: ChannelId, order_id: int, line_ids: Collection[str]) -> int: ...
 

@@ -93,7 +93,11 @@ class StoredInvoice:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceLine:
-    """One order line joined to its product (``None`` fields: the offer is not linked)."""
+    """One order line joined to its product (``None`` fields: the offer is not linked).
+
+    ``sale_gross``/``sale_currency``: the unit gross price the buyer paid (``None`` for lines
+    imported before sale prices were kept); ``price_gross`` is the catalogue price.
+    """
 
     line_id: str
     sku: str | None
@@ -103,6 +107,8 @@ class SourceLine:
     vat: str | None
     unit: str | None
     price_gross: Decimal | None
+    sale_gross: Decimal | None = None
+    sale_currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,7 +210,11 @@ class SqlInvoiceRepository:
     def _source_lines(self, order_id: int) -> tuple[SourceLine, ...]:
         ol, p = order_lines.c, products.c
         query = (
-            select(ol.line_id, ol.sku, ol.quantity, p.name, p.ean, p.vat, p.unit, p.price_gross)
+            select(
+                *(ol.line_id, ol.sku, ol.quantity, p.name, p.ean, p.vat, p.unit, p.price_gross),
+                ol.unit_gross.label("sale_gross"),
+                ol.currency.label("sale_currency"),
+            )
             .select_from(order_lines.outerjoin(products, p.sku == ol.sku))
             .where(ol.order_id == order_id)
             .order_by(ol.line_id)

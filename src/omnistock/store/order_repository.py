@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Self
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -27,6 +28,7 @@ from omnistock.domain.incidents import (
     record,
 )
 from omnistock.domain.orders import OrderLine, OrderStatus
+from omnistock.store.invoice_repository import SqlInvoiceRepository
 from omnistock.store.order_tables import (
     incidents,
     order_cursors,
@@ -40,6 +42,7 @@ from omnistock.store.unit_of_work import SqlUnitOfWork
 
 __all__ = ["SEALED", "OrderUnitOfWork", "SqlOrderRepository", "StoredOrder"]
 
+DELIVERY_VAT = "23"
 SEALED = ("buyer_name", "delivery_address", "invoice_address", "buyer_email", "buyer_phone")
 
 
@@ -125,10 +128,24 @@ class SqlOrderRepository:
                         "offer_id": line.offer_id,
                         "sku": line.sku,
                         "quantity": line.quantity,
+                        "unit_gross": line.unit_gross,
+                        "currency": line.currency,
                     }
                     for line in lines
                 ],
             )
+
+    def set_invoice_terms(
+        self, order_id: int, *, currency: str, delivery_gross: Decimal | None
+    ) -> None:
+        """The sale's currency and gross delivery cost for invoicing (``invoice_order_terms``).
+
+        Delivery is taxed at the standard rate (23%), the default the invoice builder assumes.
+        """
+        vat = DELIVERY_VAT if delivery_gross else None
+        SqlInvoiceRepository(self._conn).set_terms(
+            order_id, currency=currency, delivery_gross=delivery_gross, delivery_vat=vat
+        )
 
     def mark_merged(self, channel: ChannelId, external_id: str, *, now: datetime) -> bool:
         """Flag an order whose id the channel no longer knows (merged into another)."""
@@ -173,6 +190,8 @@ class SqlOrderRepository:
                 offer_id=r.offer_id,
                 quantity=r.quantity,
                 sku=Sku(r.sku) if r.sku else None,
+                unit_gross=r.unit_gross,
+                currency=r.currency,
             )
             for r in rows
         ]

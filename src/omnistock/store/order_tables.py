@@ -8,7 +8,8 @@ They share the store's ``metadata`` so the migration-vs-models check covers them
   hold sealed tokens (``v1:<key id>:…``: the key id travels with the value, so keys rotate)
   or keyed look-up hashes, never plain values. ``delivered_at``/``closed_at``/``invoiced_at``
   are the dates retention reads.
-- ``order_lines`` — the lines; ``sku`` is NULL for an offer not linked to a SKU (flagged).
+- ``order_lines`` — the lines; ``sku`` is NULL for an offer not linked to a SKU (flagged);
+  ``unit_gross``/``currency`` the sale's gross unit price (NULL: imported before it was kept).
 - ``order_cursors`` — per channel account and feed, the durable import position; written in the
   same transaction as the orders it covers.
 - ``order_quarantine`` — payloads that could not be read, kept sealed with the reason.
@@ -24,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -73,6 +75,8 @@ order_lines = Table(
     Column("offer_id", String(200), nullable=False),
     Column("sku", String(64)),
     Column("quantity", Integer, nullable=False),
+    Column("unit_gross", Numeric(12, 2)),
+    Column("currency", String(3)),
 )
 
 order_cursors = Table(

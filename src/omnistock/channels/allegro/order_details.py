@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from omnistock.channels.allegro.api import AllegroApi
@@ -133,15 +134,37 @@ class AllegroOrderFeed:
         return parse_checkout_form(self.channel, raw)
 
 
-def _lines(raw: Mapping[str, Any]) -> tuple[OrderLine, ...]:
-    return tuple(
-        OrderLine(
-            line_id=str(item["id"]),
-            offer_id=str(item["offer"]["id"]),
-            quantity=int(item["quantity"]),
-        )
-        for item in raw["lineItems"]
+def _money(value: Any) -> tuple[Decimal | None, str | None]:
+    """``{"amount": "123.45", "currency": "PLN"}`` → (amount, currency); absent → ``None``s."""
+    if not isinstance(value, Mapping) or value.get("amount") in (None, ""):
+        return None, None
+    try:
+        amount = Decimal(str(value["amount"]))
+    except InvalidOperation:
+        raise InvalidValue(f"not an amount: {value['amount']!r}", field="price") from None
+    currency = value.get("currency")
+    return amount, str(currency).upper() if currency else None
+
+
+def _line(item: Mapping[str, Any]) -> OrderLine:
+    unit_gross, currency = _money(item.get("price"))
+    return OrderLine(
+        line_id=str(item["id"]),
+        offer_id=str(item["offer"]["id"]),
+        quantity=int(item["quantity"]),
+        unit_gross=unit_gross,
+        currency=currency,
     )
+
+
+def _lines(raw: Mapping[str, Any]) -> tuple[OrderLine, ...]:
+    return tuple(_line(item) for item in raw["lineItems"])
+
+
+def _currency(raw: Mapping[str, Any], lines: tuple[OrderLine, ...]) -> str | None:
+    total = ((raw.get("summary") or {}).get("totalToPay")) or {}
+    found = [line.currency for line in lines if line.currency] + [total.get("currency")]
+    return next((str(c).upper() for c in found if c), None)
 
 
 def _person(first: Any, last: Any) -> str:
@@ -194,13 +217,16 @@ def parse_checkout_form(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedO
     if status is None:
         raise InvalidValue(f"unknown status {form_status}/{fulfillment}", field="status")
     invoice_requested = bool((raw.get("invoice") or {}).get("required"))
+    lines = _lines(raw)
     return ObservedOrder(
         channel=channel,
         external_id=str(raw["id"]),
         status=status,
         channel_status=f"{form_status}/{fulfillment or '-'}",
-        lines=_lines(raw),
+        lines=lines,
         updated_at=_time(raw["updatedAt"]),
         invoice_requested=invoice_requested,
         personal=_personal(raw, invoice_requested),
+        currency=_currency(raw, lines),
+        delivery_gross=_money((raw.get("delivery") or {}).get("cost"))[0],
     )

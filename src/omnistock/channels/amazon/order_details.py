@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from omnistock.channels.amazon.api import SpApi
@@ -125,25 +126,53 @@ def _personal(raw: Mapping[str, Any]) -> PersonalData | None:
     )
 
 
+def _money(value: Any) -> tuple[Decimal | None, str | None]:
+    """A ``Money`` object (``amount``, ``currencyCode``) → (amount, currency)."""
+    if not isinstance(value, Mapping) or value.get("amount") in (None, ""):
+        return None, None
+    try:
+        amount = Decimal(str(value["amount"]))
+    except InvalidOperation:
+        raise InvalidValue(f"not an amount: {value['amount']!r}", field="unitPrice") from None
+    code = value.get("currencyCode")
+    return amount, str(code).upper() if code else None
+
+
+def _line(item: Mapping[str, Any]) -> OrderLine:
+    """``product.price.unitPrice``: tax-inclusive on the EU marketplaces omnistock sells on."""
+    product = item["product"]
+    unit, currency = _money((product.get("price") or {}).get("unitPrice"))
+    return OrderLine(line_id=str(item["orderItemId"]), offer_id=str(product["sellerSku"]),
+                     quantity=int(item["quantityOrdered"]), unit_gross=unit,
+                     currency=currency)  # fmt: skip
+
+
+def _delivery(raw: Mapping[str, Any]) -> Decimal | None:
+    """Shipping proceeds plus their tax, when the order carries ``proceeds`` (else ``None``)."""
+    parts = ((raw.get("proceeds") or {}).get("breakdowns")) or []
+    shipping = [_money(p.get("subtotal"))[0] for p in parts if p.get("type") == "SHIPPING"]
+    if not shipping or shipping[0] is None:
+        return None
+    taxes = [d for p in parts if p.get("type") == "TAX" for d in p.get("detailedBreakdowns") or []]
+    tax = [_money(d.get("value"))[0] for d in taxes if d.get("subtype") == "SHIPPING"]
+    return shipping[0] + sum((t for t in tax if t is not None), Decimal(0))
+
+
 def parse_amazon_order(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedOrder:
     """An Orders 2026-01-01 ``Order`` as an ``ObservedOrder``; ``InvalidValue`` if malformed."""
     raw_status = str((raw.get("fulfillment") or {}).get("fulfillmentStatus") or "")
     status = map_status("amazon", raw_status)
     if status is None:
         raise InvalidValue(f"unknown fulfillment status {raw_status!r}", field="fulfillmentStatus")
+    lines = tuple(_line(item) for item in raw["orderItems"])
     return ObservedOrder(
         channel=channel,
         external_id=str(raw["orderId"]),
         status=status,
         channel_status=raw_status,
-        lines=tuple(
-            OrderLine(
-                line_id=str(item["orderItemId"]),
-                offer_id=str(item["product"]["sellerSku"]),
-                quantity=int(item["quantityOrdered"]),
-            )
-            for item in raw["orderItems"]
-        ),
+        lines=lines,
         updated_at=_time(raw["lastUpdatedTime"]),
         personal=_personal(raw),
+        currency=next((line.currency for line in lines if line.currency), None),
+        delivery_gross=_delivery(raw),
     )

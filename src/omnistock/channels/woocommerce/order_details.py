@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from omnistock.channels.base import MalformedResponse, PermanentChannelError
@@ -31,6 +32,7 @@ __all__ = ["NIP_KEYS", "WooOrderFeed", "parse_woo_order"]
 PAGE_SIZE = 100
 OVERLAP = timedelta(seconds=1)
 FIRST_LOOKBACK = timedelta(days=1)
+CENT = Decimal("0.01")
 NIP_KEYS = frozenset({"_billing_nip", "billing_nip", "nip", "_nip", "vat_number", "_vat_number"})
 
 
@@ -104,6 +106,25 @@ def _offer(line: Mapping[str, Any]) -> str:
     return f"{product}:{variation}" if variation else str(product)
 
 
+def _amount(raw: Mapping[str, Any], *keys: str) -> Decimal | None:
+    """The sum of the money fields ``keys`` (decimal strings); ``None`` when the first is absent."""
+    if raw.get(keys[0]) in (None, ""):
+        return None
+    try:
+        return sum((Decimal(str(raw.get(k) or 0)) for k in keys), Decimal(0))
+    except InvalidOperation:
+        raise InvalidValue(f"not an amount in {keys}", field=keys[0]) from None
+
+
+def _line(line: Mapping[str, Any], currency: str | None) -> OrderLine:
+    """Unit gross = (``total`` + ``total_tax``) / quantity: the paid price after discounts."""
+    quantity = int(line["quantity"])
+    total = _amount(line, "total", "total_tax")
+    unit = (total / quantity).quantize(CENT) if total is not None and quantity > 0 else None
+    return OrderLine(line_id=str(line["id"]), offer_id=_offer(line), quantity=quantity,
+                     unit_gross=unit, currency=currency if unit is not None else None)  # fmt: skip
+
+
 def _address(part: Mapping[str, Any]) -> Address:
     street = " ".join(str(part.get(k) or "") for k in ("address_1", "address_2")).strip()
     return Address(
@@ -142,16 +163,16 @@ def parse_woo_order(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedOrder
         phone=billing.get("phone") or shipping.get("phone") or None,
         buyer_ref=f"woocommerce:{raw['customer_id']}" if raw.get("customer_id") else None,
     )
+    currency = str(raw["currency"]).upper() if raw.get("currency") else None
     return ObservedOrder(
         channel=channel,
         external_id=str(raw["id"]),
         status=status,
         channel_status=str(raw["status"]),
-        lines=tuple(
-            OrderLine(line_id=str(ln["id"]), offer_id=_offer(ln), quantity=int(ln["quantity"]))
-            for ln in raw["line_items"]
-        ),
+        lines=tuple(_line(ln, currency) for ln in raw["line_items"]),
         updated_at=_gmt(raw.get("date_modified_gmt") or raw["date_modified"]),
         invoice_requested=nip is not None,
         personal=personal,
+        currency=currency,
+        delivery_gross=_amount(raw, "shipping_total", "shipping_tax"),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from omnistock.domain.errors import DomainError, ErrorCode, InvalidValue
 from omnistock.domain.ids import ChannelId, Sku
@@ -47,12 +48,18 @@ def line_ref(channel: ChannelId, line_id: str) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrderLine:
-    """One line: the channel's line id and offer id, the quantity, the SKU once linked."""
+    """One line: the channel's line id and offer id, the quantity, the SKU once linked.
+
+    ``unit_gross``/``currency``: the sale's gross unit price as the channel reports it (``None``
+    when the channel gave none, and for lines imported before prices were kept).
+    """
 
     line_id: str
     offer_id: str
     quantity: int
     sku: Sku | None = None
+    unit_gross: Decimal | None = None
+    currency: str | None = None
 
     def __post_init__(self) -> None:
         if not self.line_id.strip():
@@ -61,6 +68,8 @@ class OrderLine:
             raise InvalidValue("an order line needs an offer id", field="offer_id")
         if self.quantity <= 0:
             raise InvalidValue("ordered quantity must be positive", field="quantity")
+        if self.unit_gross is not None and self.unit_gross < 0:
+            raise InvalidValue("a unit price cannot be negative", field="unit_gross")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +102,11 @@ class PersonalData:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ObservedOrder:
-    """The current state of an order as one channel account reports it."""
+    """The current state of an order as one channel account reports it.
+
+    ``currency`` and ``delivery_gross`` (the buyer's gross delivery cost) feed invoicing; they
+    are ``None`` when the channel does not report them.
+    """
 
     channel: ChannelId
     external_id: str
@@ -103,6 +116,8 @@ class ObservedOrder:
     updated_at: datetime
     invoice_requested: bool = False
     personal: PersonalData | None = None
+    currency: str | None = None
+    delivery_gross: Decimal | None = None
 
     def __post_init__(self) -> None:
         if not self.external_id.strip():
