@@ -147,3 +147,10 @@ def test_send_needs_ksef_settings(http, books: Books, issued: dict) -> None:
     assert sent.json()["errors"][0]["field"] == "ksef"
     shown = http.get(f"/api/v1/invoices/{issued['id']}", headers=books.headers("viewer")).json()
     assert shown["status"] == "issued"
+
+
+def test_metrics_count_invoices_by_status_and_orders(http, books: Books, issued: dict) -> None:
+    assert http.get("/metrics").status_code == 401
+    text = http.get("/metrics", headers=books.headers("viewer")).text
+    assert 'omnistock_invoices{status="issued"} 1.0' in text
+    assert 'omnistock_orders{status="paid"} 1.0' in text
