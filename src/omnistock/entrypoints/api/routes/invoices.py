@@ -4,7 +4,7 @@ The list and one invoice (numbers, status, KSeF number; no buyer data) are for v
 and the PDF contain the buyer's name and address, so they need the operator role and each read
 is recorded in ``privacy_audit`` (action ``read``, identifier kind ``invoice``). Issuing opens
 the order's sealed buyer data with the privacy keys; sending needs ``OMNISTOCK_KSEF_*``.
-``{ref}`` is an invoice number (``FV/2026/11/0001``, URL-encoded) or its id.
+``{number}`` is an invoice number (``FV/2026/11/0001``, URL-encoded) or its id.
 """
 
 from __future__ import annotations
@@ -76,18 +76,18 @@ def invoices(
     return [invoice_view(s) for s in list_invoices(_uow(request), status)]
 
 
-@router.get("/{ref:path}/xml", response_class=Response)
-def invoice_xml(request: Request, ref: Ref, who: Operator) -> Response:
+@router.get("/{number:path}/xml", response_class=Response)
+def invoice_xml(request: Request, number: Ref, who: Operator) -> Response:
     """The FA(3) XML exactly as stored and sent (contains buyer data; audited)."""
-    stored = find_invoice(_uow(request), ref)
+    stored = find_invoice(_uow(request), number)
     _audit(request, who.actor, stored)
     return Response(_xml(stored), media_type="application/xml")
 
 
-@router.get("/{ref:path}/pdf", response_class=Response)
-def invoice_pdf(request: Request, ref: Ref, who: Operator) -> Response:
+@router.get("/{number:path}/pdf", response_class=Response)
+def invoice_pdf(request: Request, number: Ref, who: Operator) -> Response:
     """The PDF visualisation with the KSeF number and the KOD I QR (buyer data; audited)."""
-    stored = find_invoice(_uow(request), ref)
+    stored = find_invoice(_uow(request), number)
     document = PdfInvoice(xml=_xml(stored), ksef_number=stored.ksef_number,
                           qr_base=_config(request).qr_base,
                           offline=stored.offline_deadline is not None)  # fmt: skip
@@ -96,23 +96,25 @@ def invoice_pdf(request: Request, ref: Ref, who: Operator) -> Response:
     return Response(data, media_type="application/pdf")
 
 
-@router.post("/{ref:path}/correct", status_code=201)
-def invoice_correct(request: Request, ref: Ref, body: CorrectIn, who: Operator) -> dict[str, Any]:
+@router.post("/{number:path}/correct", status_code=201)
+def invoice_correct(
+    request: Request, number: Ref, body: CorrectIn, _who: Operator
+) -> dict[str, Any]:
     """A correction (KOR) of the invoice's newest state → the correction."""
     uow, app = _uow(request), api_state(request).app
-    target = find_invoice(uow, ref)
+    target = find_invoice(uow, number)
     lines = None
     if body.returned and target.lines:
         lines = returned(load_document(target.lines)[0], body.returned)
-    stored = correct(uow, target.number or ref, reason=body.reason, lines_after=lines,
+    stored = correct(uow, target.number or number, reason=body.reason, lines_after=lines,
                      now=app.clock.now(), config=_config(request))  # fmt: skip
     return invoice_view(stored)
 
 
-@router.get("/{ref:path}")
-def invoice(request: Request, ref: Ref, _who: Viewer) -> dict[str, Any]:
+@router.get("/{number:path}")
+def invoice(request: Request, number: Ref, _who: Viewer) -> dict[str, Any]:
     """One invoice (no XML, no buyer data)."""
-    return invoice_view(find_invoice(_uow(request), ref))
+    return invoice_view(find_invoice(_uow(request), number))
 
 
 @router.post("", status_code=201)
