@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -9,14 +10,31 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from omnistock.channels.base import ChannelAdapter
+from omnistock.channels.configured import ChannelAccount, configured_accounts
 from omnistock.config import ConfigError, Settings
+from omnistock.privacy.cipher import FieldCipher
+from omnistock.privacy.keys import ENV_KEY_FILE, ENV_KEYS, load_keyring
 from omnistock.service.clock import SystemClock
+from omnistock.service.order_polling import OrderPolling, PolledFeed
+from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
 from omnistock.service.ports import Clock
+from omnistock.store.channel_token_repository import DbTokenStore
 from omnistock.store.engine import make_engine
 from omnistock.store.migrate import current_revision, head_revision, upgrade_to_head
 from omnistock.store.unit_of_work import SqlUnitOfWork
+from omnistock.sync.registry import adapters_from_env
 
-__all__ = ["App", "DatabaseUnavailable", "NotInitialised", "bootstrap"]
+__all__ = [
+    "App",
+    "DatabaseUnavailable",
+    "NotInitialised",
+    "bootstrap",
+    "channel_accounts",
+    "channel_adapters",
+    "order_polling",
+    "token_cipher",
+]
 
 
 class NotInitialised(ConfigError):
@@ -107,3 +125,71 @@ def _require_existing_sqlite(url: str) -> None:
             f"database {str(path)!r} does not exist; run `omnistock init` first",
             field="database.url",
         )
+
+
+def channel_accounts(app: App, environ: Mapping[str, str]) -> dict[str, ChannelAccount]:
+    """The real channel accounts of ``[channels.NAME]`` (kind from TOML, else the database)."""
+    section = app.settings.section("channels")
+    if not section:
+        return {}
+    with app.uow() as uow:
+        kinds = {str(account.name): account.kind.value for account in uow.channels.list()}
+    cipher = token_cipher(app, environ)
+    return configured_accounts(
+        section,
+        environ,
+        db_kinds=kinds,
+        token_store=lambda name: DbTokenStore(app.engine, name, cipher=cipher),
+    )
+
+
+def token_cipher(app: App, environ: Mapping[str, str]) -> FieldCipher | None:
+    """The cipher sealing stored channel tokens: the privacy keys if configured, else None
+    (tokens then stored as given); keys that are configured but invalid raise."""
+    key_file = app.settings.section("privacy").get("key_file")
+    if not (environ.get(ENV_KEYS, "").strip() or environ.get(ENV_KEY_FILE, "").strip() or key_file):
+        return None
+    return FieldCipher(load_keyring(environ, key_file=key_file))
+
+
+def channel_adapters(
+    app: App, environ: Mapping[str, str], accounts: Mapping[str, ChannelAccount] | None = None
+) -> dict[str, ChannelAdapter]:
+    """The adapter of every channel account: the file-backed fakes of ``OMNISTOCK_FAKE_CHANNELS``
+    and the configured HTTP adapters (a configured account wins over a fake of the same name)."""
+    found = adapters_from_env(environ)
+    chosen = channel_accounts(app, environ) if accounts is None else accounts
+    found.update({name: account.adapter for name, account in chosen.items()})
+    return found
+
+
+def order_polling(
+    app: App, accounts: Mapping[str, ChannelAccount], environ: Mapping[str, str]
+) -> OrderPolling | None:
+    """The worker's order-import hook over every order-taking account (None if there is none).
+
+    Orders carry personal data, so the privacy keys must be configured (``ConfigError`` if not).
+    """
+    from omnistock.privacy.sealing import Sealer  # keys are read only when orders are polled
+    from omnistock.store.order_repository import OrderUnitOfWork
+
+    feeds = {
+        name: PolledFeed(feed=account.feed, every_s=account.poll_s)
+        for name, account in accounts.items()
+        if account.feed is not None and account.poll_s is not None
+    }
+    if not feeds:
+        return None
+    privacy = app.settings.section("privacy")
+    sealer = Sealer.from_env(environ, key_file=privacy.get("key_file"))
+    contacts = ContactPolicy(
+        keep_email=bool(privacy.get("keep_order_email", False)),
+        keep_phone=bool(privacy.get("keep_order_phone", False)),
+    )
+    return OrderPolling(
+        feeds,
+        uow_factory=lambda: OrderUnitOfWork(app.engine),
+        sealer=PrivacySealer(sealer),
+        contacts=contacts,
+        clock=app.clock,
+    )

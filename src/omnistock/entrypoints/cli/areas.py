@@ -56,3 +56,7 @@ REGISTRY.append(privacy.register)
 from omnistock.entrypoints.cli import demo_tour  # noqa: E402  (omnistock demo: the tour, issue 10)
 
 REGISTRY[REGISTRY.index(demo.register)] = demo_tour.register
+
+from omnistock.entrypoints.cli import channel_ops  # noqa: E402  (channel auth|test, issue 5)
+
+REGISTRY.append(channel_ops.register)

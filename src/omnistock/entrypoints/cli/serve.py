@@ -9,12 +9,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from omnistock.bootstrap import App
+from omnistock.bootstrap import App, channel_accounts, channel_adapters, order_polling
 from omnistock.config import ConfigError
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.store.sync_repository import SyncStore
-from omnistock.sync.registry import adapters_from_env
 from omnistock.sync.worker import LoopSettings, Worker
 
 
@@ -47,12 +46,17 @@ def serve(
     from omnistock.entrypoints.api import create_app  # FastAPI only when serving
 
     with open_app(ctx) as app:
-        adapters = adapters_from_env(os.environ)
+        accounts = channel_accounts(app, os.environ)
+        adapters = channel_adapters(app, os.environ, accounts)
         api = create_app(app, adapters=adapters, session_key=session_key(app))
         stop = threading.Event()
         thread = None
         if with_worker:
-            worker = Worker(store=SyncStore(app.engine), adapters=adapters, clock=app.clock)
+            polling = order_polling(app, accounts, os.environ)
+            tick = [] if polling is None else [polling]
+            worker = Worker(
+                store=SyncStore(app.engine), adapters=adapters, clock=app.clock, tick=tick
+            )
             loop = LoopSettings(interval_s=interval)
             thread = threading.Thread(target=worker.run, args=(stop, loop), daemon=True)
             thread.start()

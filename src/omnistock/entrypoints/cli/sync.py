@@ -10,13 +10,12 @@ from typing import Annotated
 
 import typer
 
-from omnistock.bootstrap import App
+from omnistock.bootstrap import App, channel_accounts, channel_adapters, order_polling
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.entrypoints.cli.safety import worker_parts
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.dispatcher import SyncConfig
-from omnistock.sync.registry import adapters_from_env
 from omnistock.sync.status import sync_status
 from omnistock.sync.worker import LoopSettings, Worker, default_holder
 
@@ -32,10 +31,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(bench_app, name="bench")
 
 
-def _worker(app: App, *, lease_ttl_s: float = 60.0) -> Worker:
-    adapters = adapters_from_env(os.environ)
+def _worker(app: App, *, lease_ttl_s: float = 60.0, orders: bool = False) -> Worker:
+    accounts = channel_accounts(app, os.environ)
+    adapters = channel_adapters(app, os.environ, accounts)
     holder = default_holder()
     config, tick = worker_parts(app, holder, SyncConfig(lease_ttl_s=lease_ttl_s))
+    polling = order_polling(app, accounts, os.environ) if orders else None
+    tick = [polling, *tick] if polling is not None else tick
     return Worker(
         store=SyncStore(app.engine),
         adapters=adapters,
@@ -70,7 +72,7 @@ def worker(
 ) -> None:
     """Run the sync worker (until SIGINT/SIGTERM, or one pass with --once)."""
     with open_app(ctx) as app:
-        engine = _worker(app, lease_ttl_s=lease_ttl)
+        engine = _worker(app, lease_ttl_s=lease_ttl, orders=True)
         if once:
             _print_runs(engine)
             return
@@ -94,7 +96,8 @@ def run(
 def status(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Per channel: dirty, in flight, held, dead, breaker, budget left, last success."""
     with open_app(ctx) as app:
-        data = sync_status(SyncStore(app.engine), adapters_from_env(os.environ), app.clock.now())
+        adapters = channel_adapters(app, os.environ)
+        data = sync_status(SyncStore(app.engine), adapters, app.clock.now())
     if as_json:
         render.emit_json(data)
         return
