@@ -142,3 +142,42 @@ def test_fatal_feed_fails_every_item(amazon_channel: Harness) -> None:
 
 def replace_adapter(harness: Harness, adapter: AmazonAdapter) -> Harness:
     return replace(harness, adapter=adapter)
+
+
+def test_burst_of_feeds_stays_in_the_feed_window(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(8)}).values())
+    amazon_channel.faults(async_delay_seconds=600)
+    for quantity in range(2, 7):  # the window's 5 feeds
+        assert amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, quantity))).pending
+    amazon_channel.advance(100)
+    for _ in range(3):
+        with pytest.raises(RateLimited) as caught:
+            amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 9)))
+        assert caught.value.retry_after == pytest.approx(200.0, abs=1.0)
+    assert _calls(amazon_channel, "/feeds/2021-06-30/documents") == 5  # nothing spent meanwhile
+    small = batch("amazon", dict.fromkeys(skus[:2], 8))
+    patched = validate_report(small, amazon_channel.adapter.push(small))
+    assert {r.status for r in patched.results} == {ItemStatus.OK}
+    amazon_channel.advance(200)
+    assert amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 9))).pending
+    assert amazon_channel.admin is not None
+    feeds = amazon_channel.admin.get(
+        "/_sandbox/requests", params={"path": "/feeds/2021-06-30/feeds"}
+    )
+    assert [r["status"] for r in feeds.json() if r["method"] == "POST"] == [202] * 6
+
+
+def test_a_429_on_create_feed_marks_the_window_full(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(8)}).values())
+    other = AmazonAdapter(amazon_channel.extra["config"], clock=amazon_channel.sandbox.clock.now)
+    for quantity in range(2, 7):  # another client of the same seller uses the whole window
+        assert other.push(batch("amazon", dict.fromkeys(skus, quantity))).pending
+    other.close()
+    with pytest.raises(RateLimited) as caught:
+        amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 9)))
+    assert caught.value.http_status == 429  # Amazon's answer
+    with pytest.raises(RateLimited) as again:
+        amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 9)))
+    assert again.value.http_status is None  # ours: nothing sent
+    assert again.value.retry_after == pytest.approx(300.0, abs=1.0)
+    assert _calls(amazon_channel, "/feeds/2021-06-30/documents") == 6

@@ -6,7 +6,9 @@ first issue's code); a bigger one as a ``JSON_LISTINGS_FEED``: ``createFeedDocum
 to the pre-signed URL → ``createFeed`` (answer pending, ``command_id`` = the feed id) → ``poll``
 reads ``getFeed`` until ``DONE``/``FATAL``/``CANCELLED`` and maps the processing report
 (GZIP or not) to per-item results. Feeds are limited (5 per 5 minutes per seller), which is
-why small batches go through PATCH.
+why small batches go through PATCH; the adapter keeps that window (``FeedQuota``) and, when it
+is used up, raises ``RateLimited`` with the seconds until a slot frees **before** creating the
+feed document (a batch of at most ``patch_max_items`` still goes through PATCH meanwhile).
 
 Running feeds live in this object; ``poll`` of an unknown batch raises ``BatchNotFound`` and
 the dispatcher pushes it again (a new feed with the same absolute quantities).
@@ -26,6 +28,7 @@ from uuid import UUID
 
 from omnistock.channels.amazon.api import SpApi
 from omnistock.channels.amazon.feed import availability_patch, feed_document, report_results
+from omnistock.channels.amazon.feed_quota import FeedQuota
 from omnistock.channels.amazon.orders import poll_orders
 from omnistock.channels.base import (
     BatchNotFound,
@@ -39,6 +42,7 @@ from omnistock.channels.base import (
     PushBatch,
     PushItem,
     PushReport,
+    RateLimited,
 )
 from omnistock.channels.http import HttpSettings
 from omnistock.channels.pacing import Pacer
@@ -84,6 +88,7 @@ class AmazonAdapter:
         *,
         clock: Callable[[], datetime] | None = None,
         read_pacer: Pacer | None = None,
+        feed_quota: FeedQuota | None = None,
     ) -> None:
         self.config = config
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -102,6 +107,7 @@ class AmazonAdapter:
         # pace a little below it so clock skew between us and Amazon never costs a 429.
         # A sandbox running in compressed time passes a pacer scaled to its clock.
         self._read_pacer = read_pacer or Pacer(rate=4, burst=8)
+        self._feed_quota = feed_quota or FeedQuota()
         self._lock = threading.Lock()
         self._caps = Capabilities(
             max_batch=config.max_batch,
@@ -154,6 +160,7 @@ class AmazonAdapter:
 
     def _submit_feed(self, items: Sequence[PushItem]) -> str:
         cfg = self.config
+        self._check_feed_slot()
         document = self.api.json(
             "POST", f"{FEEDS}/documents", json={"contentType": FEED_CONTENT_TYPE}
         )
@@ -171,7 +178,24 @@ class AmazonAdapter:
             "marketplaceIds": [cfg.marketplace_id],
             "inputFeedDocumentId": document["feedDocumentId"],
         }
-        return str(self.api.json("POST", f"{FEEDS}/feeds", json=spec)["feedId"])
+        try:
+            feed_id = str(self.api.json("POST", f"{FEEDS}/feeds", json=spec)["feedId"])
+        except RateLimited:
+            self._feed_quota.exhausted(self._clock())
+            raise
+        self._feed_quota.record(self._clock())
+        return feed_id
+
+    def _check_feed_slot(self) -> None:
+        """Raise ``RateLimited`` (nothing sent) while the feed window is used up."""
+        wait = self._feed_quota.wait_s(self._clock())
+        if wait > 0:
+            raise RateLimited(
+                f"{self.config.name}: JSON_LISTINGS_FEED quota used, next slot in {wait:.0f} s",
+                channel=self.config.name,
+                retry_after=wait,
+                http_status=None,
+            )
 
     # -- poll -------------------------------------------------------------------------------
     def poll(self, batch_id: UUID) -> PushReport:
