@@ -44,7 +44,7 @@ DEFAULT_POLL_S: Mapping[str, float] = {
 """Safe default seconds between order imports per kind (``order_poll_s`` overrides)."""
 
 ORDER_KINDS = frozenset(DEFAULT_POLL_S)
-OWN_KEYS = ("kind", "type", "token_file", "order_poll_s")
+OWN_KEYS = ("kind", "type", "token_file", "order_poll_s", "webhook_secret")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

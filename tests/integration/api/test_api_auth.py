@@ -52,7 +52,14 @@ READS = [
     "/api/v1/incidents",
     "/metrics",
 ]
-PUBLIC = {"/healthz", "/readyz", "/dashboard/login", "/"}
+PUBLIC = {
+    "/healthz",
+    "/readyz",
+    "/dashboard/login",
+    "/",
+    # authenticated by the shop's HMAC signature (X-WC-Webhook-Signature), not a bearer token
+    "/api/v1/webhooks/woocommerce/{channel}",
+}
 
 
 def _role_of(route: APIRoute) -> object:

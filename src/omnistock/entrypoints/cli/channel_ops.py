@@ -22,6 +22,7 @@ from omnistock.channels.allegro import DeviceFlow, FileTokenStore
 from omnistock.channels.allegro.device import DeviceCode
 from omnistock.channels.allegro.tokens import TokenStore, auth_http
 from omnistock.channels.base import ChannelError
+from omnistock.channels.configured import OWN_KEYS
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.entrypoints.cli import render
@@ -72,7 +73,7 @@ def channel_auth(ctx: typer.Context, name: Name) -> None:
         if account is None or account.kind != "allegro":
             raise InvalidValue(f"{name!r} is not an Allegro account", field="channel")
         table = _table(app, name)
-        fields = {k: v for k, v in table.items() if k not in ("kind", "token_file", "order_poll_s")}
+        fields = {k: v for k, v in table.items() if k not in OWN_KEYS}
         fields.setdefault("name", name)
         config = config_from_mapping(AllegroConfig, fields, os.environ, f"channels.{name}")
         store = _store(app, name, table)

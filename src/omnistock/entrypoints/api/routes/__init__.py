@@ -23,6 +23,7 @@ from omnistock.entrypoints.api.routes.products import router as products_router
 from omnistock.entrypoints.api.routes.stock import router as stock_router
 from omnistock.entrypoints.api.routes.sync import router as sync_router
 from omnistock.entrypoints.api.routes.tokens import router as tokens_router
+from omnistock.entrypoints.api.routes.webhooks import router as webhooks_router
 
 __all__ = ["ROUTERS"]
 
@@ -41,4 +42,5 @@ ROUTERS: list[APIRouter] = [
     orders_router,
     invoices_router,
     compliance_router,
+    webhooks_router,
 ]
