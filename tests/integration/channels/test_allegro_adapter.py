@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import Any
 from uuid import uuid5
 
@@ -17,7 +19,7 @@ from omnistock.channels.base import (
     TransientChannelError,
     validate_report,
 )
-from omnistock.channels.http import error_details
+from omnistock.channels.http import HttpSettings, error_details
 from omnistock.sandbox.allegro.commands import CommandKind
 
 
@@ -218,3 +220,53 @@ def test_duplicated_events_keep_the_cursor_on_the_highest_id(allegro_channel: Ha
     assert len(forms) > len(set(forms))  # duplicates reach the importer, which dedupes
     stats = allegro_channel.adapter.api.json("GET", "/order/event-stats")  # type: ignore[attr-defined]
     assert page.cursor == stats["latestEvent"]["id"]
+
+
+class _Rendezvous(httpx.BaseTransport):
+    """Holds every command PUT and task read until ``parties`` of them are in flight at once."""
+
+    def __init__(self, parties: int) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.barrier = threading.Barrier(parties, timeout=10)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.peak = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        held = "-commands/" in request.url.path
+        if held:
+            with self.lock:
+                self.in_flight += 1
+                self.peak = max(self.peak, self.in_flight)
+            self.barrier.wait()  # BrokenBarrierError if the calls were not concurrent
+        try:
+            return self.inner.handle_request(request)
+        finally:
+            if held:
+                with self.lock:
+                    self.in_flight -= 1
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_commands_of_one_batch_are_sent_and_polled_four_at_a_time(
+    allegro_channel: Harness,
+) -> None:
+    offers = list(allegro_channel.seed({f"o{n}": 1 for n in range(8)}).values())
+    quantities = {o: 10 + n for n, o in enumerate(offers)}  # 8 distinct values: 8 commands
+    adapter: Any = allegro_channel.adapter
+    transport = _Rendezvous(parties=4)
+    config = replace(adapter.config, http=HttpSettings(transport=transport))
+    concurrent = AllegroAdapter(config, adapter.tokens.store, clock=adapter.tokens._clock)
+    pushed = batch("allegro", quantities)
+    report = concurrent.push(pushed)
+    assert report.pending
+    assert len(_commands(allegro_channel, CommandKind.QUANTITY)) == 8
+    final = validate_report(
+        pushed, settle(replace(allegro_channel, adapter=concurrent), pushed, report)
+    )
+    assert {r.status for r in final.results} == {ItemStatus.OK}
+    assert transport.peak == 4
+    assert concurrent.read_quantities(offers) == quantities
+    concurrent.close()

@@ -4,7 +4,10 @@ See :mod:`omnistock.channels.allegro.plan` for how a batch is split. ``push`` se
 PATCHes and PUTs the commands (409 = the command was already registered: accepted) and answers
 pending when anything is asynchronous; ``poll`` reads each command's tasks (the per-offer
 truth), sends the ``ACTIVATE`` command for resumed offers once their quantity is set, and
-answers per-offer results when every task has finished.
+answers per-offer results when every task has finished. The commands of one batch (one per
+distinct quantity: a quantity command carries one ``modification``) are PUT, and their tasks
+read, concurrently — at most ``command_concurrency`` at a time; Allegro's per-seller command
+limits count offer changes, not requests, so this costs no budget.
 
 The running plans live in this object. ``poll`` of a batch it does not know raises
 ``BatchNotFound``; the dispatcher then pushes the same batch again, which — the plan and its
@@ -14,10 +17,11 @@ command ids being deterministic — only re-reads what Allegro already has (409s
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from omnistock.channels.allegro.api import AllegroApi
@@ -46,6 +50,9 @@ from omnistock.channels.http import ChannelHttp, HttpSettings, error_details
 
 __all__ = ["AllegroAdapter", "AllegroConfig"]
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
 RETRYABLE_CODES = frozenset(
     {
         "InProgressTaskLimitReachedException",
@@ -70,6 +77,7 @@ class AllegroConfig:
     auth_url: str = "https://allegro.pl"
     patch_max_items: int = 3
     max_batch: int = 1000
+    command_concurrency: int = 4
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
@@ -164,8 +172,7 @@ class AllegroAdapter:
         running = _Running(batch=batch, commands=list(plan.commands), activate=plan.activate)
         for item in plan.patches:
             self._patch(running, item)
-        for command in plan.commands:
-            self._put(command)
+        self._each(self._put, plan.commands)
         with self._lock:
             self._running[batch.id] = running
         if plan.commands or running.operations:
@@ -225,6 +232,20 @@ class AllegroAdapter:
         return not running.operations
 
     # -- commands ---------------------------------------------------------------------------
+    def _each(self, call: Callable[[_T], _R], items: Iterable[_T]) -> list[_R]:
+        """``call`` on every item, up to ``command_concurrency`` at once; results in order.
+
+        Every started call finishes before this returns; the first failure (in item order) is
+        raised after that.
+        """
+        todo = list(items)
+        workers = min(self.config.command_concurrency, len(todo))
+        if workers <= 1:
+            return [call(item) for item in todo]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="allegro") as pool:
+            futures = [pool.submit(call, item) for item in todo]
+        return [f.result() for f in futures]
+
     def _put(self, command: CommandSpec) -> None:
         """PUT the command; 409 means it was registered before (a retry): accepted."""
         url = f"/sale/{command.kind.value}/{command.id}"
@@ -232,8 +253,10 @@ class AllegroAdapter:
 
     def _poll_commands(self, running: _Running) -> bool:
         finished = True
-        for command in list(running.commands):
-            results = self._task_results(command)
+        commands = list(running.commands)
+        for command, results in zip(
+            commands, self._each(self._task_results, commands), strict=True
+        ):
             if results is None:
                 finished = False
                 continue
