@@ -278,36 +278,9 @@ def test_read_commands_print_json(shop: Cli) -> None:
     assert len(listings) == 3
 
 
-def test_demo_json_summary(tmp_path: Path, omnistock: Cli) -> None:
-    result = omnistock(tmp_path, None, "demo", "--dir", str(tmp_path / "demo"), "--json")
-    assert result.code == 0, result.err
-    summary = result.json()
-    assert summary["products"] == 12
-    assert len(summary["channels"]) == 4
-    assert summary["pause"]["before"]["paused"] is False
-    assert summary["pause"]["after"]["paused"] is True
-    assert set(summary["pause"]["after"]["allocation"].values()) == {0}
-    for view in summary["allocations"].values():  # shared or split: never above sellable
-        assert max(view["allocation"].values()) <= max(0, view["available"] - view["buffer"])
-    mug = summary["allocations"]["KUB-300"]  # percentage: the channels share the sellable units
-    assert sum(mug["allocation"].values()) <= mug["available"] - mug["buffer"]
-    assert (tmp_path / "demo" / "omnistock.db").is_file()
-
-
 def test_help_lists_every_command(tmp_path: Path, omnistock: Cli) -> None:
     result = omnistock(tmp_path, None, "--help")
     assert result.code == 0
     for command in ("init", "product", "channel", "listing", "warehouse", "stock", "policy",
                     "allocation", "demo"):  # fmt: skip
         assert command in result.out
-
-
-def test_demo_prints_allocations_the_pause_and_an_explanation(
-    tmp_path: Path, omnistock: Cli
-) -> None:
-    result = ok(omnistock(tmp_path, None, "demo", "--dir", str(tmp_path / "demo")))
-    for expected in ("Allocation per channel", "PAUSED", "Bundle components", "ZESTAW-HERB"):
-        assert expected in result.out
-    again = omnistock(tmp_path, None, "demo", "--dir", str(tmp_path / "demo"))
-    assert again.code == 2  # an earlier demo is never overwritten
-    assert "already holds" in again.err
