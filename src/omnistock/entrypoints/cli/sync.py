@@ -14,6 +14,7 @@ from omnistock.bootstrap import App, channel_accounts, channel_adapters, order_p
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.entrypoints.cli.safety import worker_parts
+from omnistock.service.privacy_jobs import daily_tick
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.dispatcher import SyncConfig
 from omnistock.sync.status import sync_status
@@ -38,6 +39,7 @@ def _worker(app: App, *, lease_ttl_s: float = 60.0, orders: bool = False) -> Wor
     config, tick = worker_parts(app, holder, SyncConfig(lease_ttl_s=lease_ttl_s))
     polling = order_polling(app, accounts, os.environ) if orders else None
     tick = [polling, *tick] if polling is not None else tick
+    tick = [*tick, daily_tick(app.engine)]  # retention sweep, at most once a day
     return Worker(
         store=SyncStore(app.engine),
         adapters=adapters,
