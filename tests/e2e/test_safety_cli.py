@@ -156,3 +156,28 @@ def test_notify_test_reports_a_refused_token(cli, tmp_path: Path, smsapi: str) -
     result = cli("notify", "test", "--via", "sms")
     assert result.code == 1
     assert "failed" in result.err
+
+
+def test_stock_import_rejects_a_truncated_feed_with_an_incident(cli, tmp_path: Path) -> None:
+    skus = [f"SKU-{i}" for i in range(40)]
+    products_csv = tmp_path / "products.csv"
+    products_csv.write_text(
+        "sku,name,ean,vat,price\n" + "".join(f"{s},{s},,23,9.99\n" for s in skus)
+    )
+    assert cli("product", "import", str(products_csv)).code == 0
+    full = tmp_path / "full.csv"
+    full.write_text("sku,warehouse,on_hand\n" + "".join(f"{s},main,7\n" for s in skus))
+    for _ in range(3):  # the source's usual size is learnt from its accepted feeds
+        assert cli("stock", "import", str(full), "--source", "erp").code == 0
+    full.write_text("sku,warehouse,on_hand\n" + "".join(f"{s},main,8\n" for s in skus))
+    assert cli("stock", "import", str(full), "--source", "erp").code == 0
+    truncated = tmp_path / "truncated.csv"
+    truncated.write_text("sku,warehouse,on_hand\n" + "".join(f"{s},main,1\n" for s in skus[:5]))
+
+    rejected = cli("stock", "import", str(truncated), "--source", "erp")
+
+    assert rejected.code == 2
+    assert "feed" in rejected.err
+    assert cli("stock", "show", "SKU-0", "--json").json()["on_hand"] == 8
+    kinds = [i["kind"] for i in cli("incidents", "list", "--json").json()]
+    assert kinds, "a rejected feed raises an incident"

@@ -10,6 +10,7 @@ import typer
 from omnistock.domain.ids import DEFAULT_WAREHOUSE, Sku, WarehouseId
 from omnistock.entrypoints.cli import render, values
 from omnistock.entrypoints.cli.context import open_app
+from omnistock.entrypoints.cli.safety import feed_gate
 from omnistock.service import stock
 
 ACTOR = "cli"
@@ -95,13 +96,30 @@ def stock_import(
         Path,
         typer.Argument(exists=True, dir_okay=False, help="CSV with columns sku,warehouse,on_hand."),
     ],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Name of the stock source (e.g. erp) whose usual size and age the safety "
+            "checks compare against; default: file:<file name>.",
+        ),
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Import on-hand levels; missing SKUs stay unchanged, a bad file changes nothing."""
+    """Import on-hand levels; missing SKUs stay unchanged, a bad file changes nothing.
+
+    The safety guard's source checks run first: an empty, truncated (far fewer SKUs than the
+    source usually reports) or stale feed is rejected with an incident and changes nothing.
+    """
     text = values.read_text(file)
     with open_app(ctx) as app, render.progress("importing stock", values.data_rows(text)) as bar:
         summary = stock.import_stock(
-            app.uow(), text, source=f"file:{file.name}", actor=ACTOR, now=app.clock.now()
+            app.uow(),
+            text,
+            source=source or f"file:{file.name}",
+            actor=ACTOR,
+            now=app.clock.now(),
+            gate=feed_gate(app),
         )
         bar.update(bar.task_ids[0], completed=values.data_rows(text))
     if json:
