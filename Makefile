@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench unit clean
+.PHONY: demo test lint bench unit clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,7 +25,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/mypy --strict src
 
-test: lint
+# Debian packages the tests use: headless Chromium (dashboard browser tests) and a TrueType font
+# with Polish glyphs (invoice PDFs). Installed once when missing; the browser tests skip, with the
+# reason, where Chromium cannot be installed.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+system-deps:
+	@test -x /usr/bin/chromium -a -f $(FONT) || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
+	  || echo "warning: could not install chromium/fonts-dejavu-core (need root and apt)"
+
+test: lint system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
