@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, insert, select, update
 
 from omnistock.domain.orders import Address, PersonalData
 from omnistock.invoicing import fa3
+from omnistock.privacy.cipher import is_sealed
 from omnistock.privacy.keys import keyring_from_text
 from omnistock.privacy.sealing import Sealer
 from omnistock.sandbox.common.base import SandboxOptions
@@ -93,12 +94,16 @@ class World:
         return int(order_id)
 
     def xml(self, number: str) -> bytes:
+        """The stored document: sealed in the database (never plain XML), opened with the keys."""
         engine = create_engine(self.db)
         with engine.connect() as conn:
-            data = conn.execute(select(invoices.c.xml).where(invoices.c.number == number))
-            xml = bytes(data.scalar_one())
+            c = invoices.c
+            row = conn.execute(select(c.id, c.xml).where(c.number == number)).one()
         engine.dispose()
-        return xml
+        assert is_sealed(row.xml)
+        opened = self.sealer.sealer.open("invoices", row.id, {"xml": row.xml})["xml"]
+        assert isinstance(opened, bytes)
+        return opened
 
     def accepted_in_ksef(self) -> list[str]:
         return [r.ksef_number for r in self.sandbox.invoices() if r.code == 200 and r.ksef_number]

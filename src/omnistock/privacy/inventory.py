@@ -89,7 +89,24 @@ ORDERS = PersonalTable(
     ),
 )
 
-DATA_MAP = DataMap(tables=(ORDERS,))
+INVOICES = PersonalTable(
+    name="invoices",
+    id_column="id",
+    description="issued invoices and corrections (FA(3) documents sent to KSeF)",
+    # updated_at is the issue moment or a later status change: never before retention_until
+    dates={DateRole.INVOICED: "updated_at"},
+    fields=(
+        PersonalField(
+            column="xml",
+            purpose=_I,
+            basis=_O,
+            format=FieldFormat.BYTES,
+            description="the FA(3) invoice document: buyer's name, NIP and address",
+        ),
+    ),
+)
+
+DATA_MAP = DataMap(tables=(ORDERS, INVOICES))
 
 RETENTION_TEXT = {
     Purpose.FULFILMENT: (

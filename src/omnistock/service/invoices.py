@@ -12,6 +12,10 @@ The number is taken (``take_number``) in the same transaction that writes the in
 document was built and before it is rendered: bad input raises before the counter moves, and a
 failure after taking it rolls the counter back with everything else. A failed issue leaves a
 ``draft`` row (error, no number) and an incident.
+
+The XML is stored sealed (the repository seals it with the privacy keys: those of ``sealer`` for
+``issue_for_order`` unless the unit of work has its own); ``sha256`` is the plain XML's hash, the
+one KSeF gets. Issuing or correcting also seals any row left in clear from before sealing.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from omnistock.service.invoice_build import OrderFacts, build_invoice, check_eli
 from omnistock.service.invoice_config import InvoicingConfig
 from omnistock.service.invoice_documents import dump_document, load_document, read_parties
 from omnistock.service.invoice_send import IncidentSink, SendSummary, occurrence, send_pending
-from omnistock.service.order_privacy import PersonalSealer
+from omnistock.service.order_privacy import PersonalSealer, PrivacySealer
 from omnistock.store.invoice_repository import InvoiceStatus, InvoiceUnitOfWork, StoredInvoice
 
 __all__ = [
@@ -109,6 +113,8 @@ def issue_for_order(
     after the deadline); ``InvalidValue`` naming the field for bad data (draft + incident).
     """
     today = local_day(now)
+    if isinstance(sealer, PrivacySealer):
+        uow.use_sealer(sealer.sealer)
     with uow:
         existing = uow.invoices.for_order(order_id, lock=True)
         if existing is not None and existing.status is not InvoiceStatus.DRAFT:
@@ -127,6 +133,7 @@ def issue_for_order(
             values = _written(invoice, "VAT", now) | numbered
             invoice_id = _put(uow, existing, order_id, values, now)
             uow.invoices.mark_order_invoiced(order_id, now)
+            uow.invoices.seal_plain()
             uow.commit()
             stored = uow.invoices.get(invoice_id)
             assert stored is not None
@@ -261,6 +268,7 @@ def correct(
                                               "period": taken.period, "seq": taken.seq}  # fmt: skip
         invoice_id = uow.invoices.add(values | {"created_at": now})
         uow.invoices.link_correction(invoice_id, target.id, kor.reason, int(kind))
+        uow.invoices.seal_plain()
         uow.commit()
         stored = uow.invoices.get(invoice_id)
     assert stored is not None

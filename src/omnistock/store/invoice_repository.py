@@ -4,20 +4,32 @@
 last_seq = last_seq + 1 … RETURNING last_seq`` on the (seller NIP, series, period) counter, on the
 connection of the unit of work that also writes the invoice. The row lock (PostgreSQL) or the
 write lock (SQLite) serialises workers until commit; a rollback returns the number (no gap).
+
+``invoices.xml`` holds the buyer's name, NIP and address, so it is stored sealed (privacy
+``Sealer``, bytes format, bound to the invoice id): ``add``/``change`` seal it, and
+``StoredInvoice.xml`` opens it on access (listing invoices needs no keys); which keys: see
+``InvoiceUnitOfWork``. Rows written before sealing (plain XML text after migration
+``0010_sealed_invoice_xml``) are read as they are and sealed by ``seal_plain``, which issuing
+and correcting call in their transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Self
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from omnistock.domain.errors import Duplicate
 from omnistock.domain.invoicing import Allocated, NumberSeries
+from omnistock.privacy.cipher import is_sealed
+from omnistock.privacy.sealing import Sealer
 from omnistock.store.invoice_tables import (
     invoice_corrections,
     invoice_counters,
@@ -37,6 +49,9 @@ __all__ = [
     "SqlInvoiceRepository",
     "StoredInvoice",
 ]
+
+
+XML_TABLE = "invoices"
 
 
 class InvoiceStatus(StrEnum):
@@ -69,7 +84,7 @@ class StoredInvoice:
     currency: str
     gross: Decimal | None
     lines: str | None
-    xml: bytes | None
+    sealed_xml: str | None
     sha256: str | None
     ksef_number: str | None
     ksef_acquired_at: datetime | None
@@ -78,17 +93,23 @@ class StoredInvoice:
     offline_deadline: date | None
     retention_until: datetime | None
     created_at: datetime
+    opener: Callable[[int, str], bytes] = field(repr=False, compare=False)
+
+    @property
+    def xml(self) -> bytes | None:
+        """The exact FA(3) bytes (opened with the privacy keys on each access)."""
+        return None if self.sealed_xml is None else self.opener(self.id, self.sealed_xml)
 
     @classmethod
-    def from_row(cls, row: Any) -> Self:
+    def from_row(cls, row: Any, opener: Callable[[int, str], bytes]) -> Self:
         m = row._mapping
-        names = [f for f in cls.__dataclass_fields__ if f not in ("status",)]
-        values = {name: m[name] for name in names}
+        skip = ("status", "sealed_xml", "opener")
+        values = {name: m[name] for name in cls.__dataclass_fields__ if name not in skip}
         for name in ("ksef_acquired_at", "retention_until", "created_at"):
             values[name] = _utc(values[name])
-        values["xml"] = bytes(m["xml"]) if m["xml"] is not None else None
         values["upo"] = bytes(m["upo"]) if m["upo"] is not None else None
-        return cls(status=InvoiceStatus(m["status"]), **values)
+        return cls(status=InvoiceStatus(m["status"]), sealed_xml=m["xml"], opener=opener,
+                   **values)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,8 +144,34 @@ class OrderSource:
 
 
 class SqlInvoiceRepository:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, sealer: Callable[[], Sealer] | None = None) -> None:
         self._conn = conn
+        self._sealer = sealer or env_sealer
+
+    def _seal(self, invoice_id: int, xml: bytes) -> str:
+        sealed = self._sealer().seal(XML_TABLE, invoice_id, {"xml": xml})["xml"]
+        assert sealed is not None
+        return sealed
+
+    def open_xml(self, invoice_id: int, stored: str) -> bytes:
+        """The plain XML of a stored value (a row from before sealing is plain XML text)."""
+        if not is_sealed(stored):
+            return stored.encode("utf-8")
+        opened = self._sealer().open(XML_TABLE, invoice_id, {"xml": stored})["xml"]
+        assert isinstance(opened, bytes)
+        return opened
+
+    def _row(self, row: Any) -> StoredInvoice | None:
+        return StoredInvoice.from_row(row, self.open_xml) if row else None
+
+    def seal_plain(self) -> int:
+        """Seal every row still holding plain XML (written before sealing); how many."""
+        rows = self._conn.execute(select(invoices.c.id, invoices.c.xml).where(
+            invoices.c.xml.is_not(None), invoices.c.xml.not_like("v1:%"))).all()  # fmt: skip
+        plain = [(r.id, r.xml) for r in rows if not is_sealed(r.xml)]
+        for invoice_id, xml in plain:
+            self.change(invoice_id, {"xml": xml.encode("utf-8")})
+        return len(plain)
 
     def take_number(self, series: NumberSeries, seller_nip: str, issue_date: date) -> Allocated:
         """The next number of the series' counter, in this transaction (never ``max()+1``)."""
@@ -139,16 +186,25 @@ class SqlInvoiceRepository:
         return Allocated(number=series.format(issue_date, seq), period=period, seq=seq)
 
     def add(self, values: dict[str, Any]) -> int:
-        """Insert an invoice; ``Duplicate`` if another worker already wrote this order's."""
-        stmt = dialect_insert(self._conn, invoices).values(**values)
+        """Insert an invoice; ``Duplicate`` if another worker already wrote this order's.
+
+        ``values["xml"]`` is the plain XML (bytes): it is sealed to the new row's id.
+        """
+        plain = {k: v for k, v in values.items() if k != "xml"}
+        stmt = dialect_insert(self._conn, invoices).values(**plain)
         if values.get("order_id") is not None:
             stmt = stmt.on_conflict_do_nothing(index_elements=["order_id"])
         new_id = self._conn.execute(stmt.returning(invoices.c.id)).scalar()
         if new_id is None:
             raise Duplicate(f"order {values['order_id']} already has an invoice", field="order_id")
+        if values.get("xml") is not None:
+            self.change(int(new_id), {"xml": values["xml"]})
         return int(new_id)
 
     def change(self, invoice_id: int, values: dict[str, Any]) -> None:
+        """Update columns; a plain ``xml`` (bytes) is sealed first."""
+        if values.get("xml") is not None:
+            values = values | {"xml": self._seal(invoice_id, values["xml"])}
         self._conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(**values))
 
     def link_correction(self, invoice_id: int, corrected_id: int, reason: str, kind: int) -> None:
@@ -157,17 +213,17 @@ class SqlInvoiceRepository:
 
     def get(self, invoice_id: int) -> StoredInvoice | None:
         row = self._conn.execute(select(invoices).where(invoices.c.id == invoice_id)).first()
-        return StoredInvoice.from_row(row) if row else None
+        return self._row(row)
 
     def by_number(self, number: str) -> StoredInvoice | None:
         query = select(invoices).where(invoices.c.number == number)
         row = self._conn.execute(query).first()
-        return StoredInvoice.from_row(row) if row else None
+        return self._row(row)
 
     def for_order(self, order_id: int, *, lock: bool = False) -> StoredInvoice | None:
         query = select(invoices).where(invoices.c.order_id == order_id)
         row = self._conn.execute(query.with_for_update() if lock else query).first()
-        return StoredInvoice.from_row(row) if row else None
+        return self._row(row)
 
     def listing(
         self, statuses: tuple[InvoiceStatus, ...] = (), limit: int = 1000
@@ -175,7 +231,7 @@ class SqlInvoiceRepository:
         query = select(invoices).order_by(invoices.c.id).limit(limit)
         if statuses:
             query = query.where(invoices.c.status.in_([s.value for s in statuses]))
-        return [StoredInvoice.from_row(r) for r in self._conn.execute(query)]
+        return [StoredInvoice.from_row(r, self.open_xml) for r in self._conn.execute(query)]
 
     def corrected_by(self, invoice_id: int) -> tuple[int, str, int] | None:
         """``(corrected id, reason, type)`` when ``invoice_id`` is a correction."""
@@ -246,11 +302,40 @@ class SqlInvoiceRepository:
 
 
 class InvoiceUnitOfWork(SqlUnitOfWork):
-    """``SqlUnitOfWork`` plus ``invoices`` on the same connection and transaction."""
+    """``SqlUnitOfWork`` plus ``invoices`` on the same connection and transaction.
+
+    ``sealer``: the privacy keys sealing ``invoices.xml``. Default: the keys last given to
+    ``use_sealer`` for this engine in this process (``issue_for_order`` gives its own), else the
+    environment's, loaded on first need — pass it when the keys come from ``[privacy] key_file``.
+    """
 
     invoices: SqlInvoiceRepository
 
+    def __init__(self, engine: Engine, sealer: Sealer | None = None) -> None:
+        super().__init__(engine)
+        self.sealer = sealer
+
+    def use_sealer(self, sealer: Sealer) -> None:
+        """Use these keys unless the unit of work was given its own; later units of work on the
+        same engine in this process default to them too (before the environment's)."""
+        if self.sealer is None:
+            self.sealer = sealer
+        _REMEMBERED[self.engine] = self.sealer
+
+    def _keys(self) -> Sealer:
+        if self.sealer is None:
+            self.sealer = _REMEMBERED.get(self.engine) or env_sealer()
+        return self.sealer
+
     def __enter__(self) -> Self:
         super().__enter__()
-        self.invoices = SqlInvoiceRepository(self.connection)
+        self.invoices = SqlInvoiceRepository(self.connection, self._keys)
         return self
+
+
+_REMEMBERED: WeakKeyDictionary[Engine, Sealer] = WeakKeyDictionary()
+
+
+def env_sealer() -> Sealer:
+    """A sealer with the environment's privacy keys (``KeyConfigError`` if none)."""
+    return Sealer.from_env(os.environ)

@@ -5,7 +5,9 @@
   ``retention_until`` (5 years from the end of the tax year; GDPR erasure must wait for it).
   ``order_id`` is unique: a retried "issue" finds the invoice instead of taking a second number
   (corrections have no ``order_id``; they link through ``invoice_corrections``). A draft (bad
-  input) has no number. The buyer's data lives only inside ``xml`` (the legal document).
+  input) has no number. The buyer's data lives only inside ``xml`` (the legal document), stored
+  sealed (privacy ``Sealer``, bytes format, declared in ``omnistock.privacy.inventory``; read and
+  written through ``invoice_repository``); ``sha256`` is the hash of the plain XML sent to KSeF.
 - ``invoice_corrections`` — correction → corrected document (an invoice or an earlier correction).
 - ``invoice_counters`` — the last sequence per (seller NIP, series, period), taken with an atomic
   ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` in the transaction that writes the invoice.
@@ -52,7 +54,7 @@ invoices = Table(
     Column("currency", String(3), nullable=False),
     Column("gross", Numeric(14, 2)),
     Column("lines", Text),
-    Column("xml", LargeBinary),
+    Column("xml", Text, info={"personal": "invoicing"}),
     Column("sha256", String(64)),
     Column("ksef_number", String(36)),
     Column("ksef_acquired_at", TS),

@@ -63,7 +63,7 @@ class Books:
     _next: int = 0
 
     def uow(self) -> InvoiceUnitOfWork:
-        return InvoiceUnitOfWork(self.engine)
+        return InvoiceUnitOfWork(self.engine, self.sealer.sealer)
 
     @property
     def incidents(self) -> IncidentStore:

@@ -215,11 +215,6 @@ def test_export_is_complete_and_erasure_keeps_only_invoice_data(shop: tuple[Shop
     assert actions.count(("erase", "dpo")) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="invoice service gap: invoices.xml (FA(3) with the buyer's name, address and NIP) "
-    "is stored in clear and not declared in DATA_MAP",
-)
 def test_issued_invoice_holds_no_buyer_value_in_plain_text(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
     books = Books(engine)
