@@ -27,6 +27,7 @@ from uuid import UUID
 from omnistock.domain.ids import ChannelId, Sku
 
 __all__ = [
+    "AuthenticationFailed",
     "BatchNotFound",
     "Capabilities",
     "ChannelAdapter",
@@ -44,6 +45,7 @@ __all__ = [
     "PushReport",
     "RateLimited",
     "TransientChannelError",
+    "is_auth_failure",
     "validate_report",
 ]
 
@@ -197,6 +199,18 @@ class MalformedResponse(ChannelRetryable):
 
 class PermanentChannelError(ChannelError):
     """The channel refused the request; retrying will not help."""
+
+
+class AuthenticationFailed(PermanentChannelError):
+    """The channel refused omnistock's credentials (e.g. an expired Allegro refresh token):
+    a person must authorise omnistock again (``omnistock channel auth NAME``)."""
+
+
+def is_auth_failure(error: ChannelError) -> bool:
+    """True when the error means the account's credentials no longer work."""
+    return isinstance(error, AuthenticationFailed) or (
+        isinstance(error, PermanentChannelError) and error.http_status in (401, 403)
+    )
 
 
 class BatchNotFound(ChannelError):

@@ -21,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from omnistock.channels.base import (
+    AuthenticationFailed,
     BatchNotFound,
     Capabilities,
     ChannelLimits,
@@ -43,6 +44,7 @@ class FaultKind(StrEnum):
     LOST_RESPONSE = "lost_response"  # applied, then the answer is lost (timeout)
     FOREIGN_RESULT = "foreign_result"  # answers with a result for an offer not in the batch
     HANG_AFTER_APPLY = "hang_after_apply"  # applied and saved, then blocks forever (kill -9 tests)
+    AUTH_REFUSED = "auth_refused"  # 401: the account's credentials no longer work
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,6 +225,8 @@ class InMemoryChannel:
             raise RateLimited(channel=self.name, retry_after=fault["retry_after"])
         if fault["kind"] == FaultKind.SERVER_ERROR:
             raise TransientChannelError("HTTP 503", channel=self.name, http_status=503)
+        if fault["kind"] == FaultKind.AUTH_REFUSED:
+            raise AuthenticationFailed("HTTP 401 invalid_grant", channel=self.name, http_status=401)
 
     def _raise_late(
         self, fault: dict[str, Any] | None, batch: PushBatch, report: PushReport

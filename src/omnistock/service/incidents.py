@@ -6,7 +6,7 @@ The watchdogs turn stored engine state into occurrences (``dead_item``, ``breake
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -81,16 +81,26 @@ def resolve_kind(
 
 def dead_item_occurrences(sync: SyncStore, *, now: datetime) -> list[Occurrence]:
     """Dead items the sync engine recorded since the last look (each taken once)."""
-    return [
-        Occurrence(
-            kind=IncidentKind.DEAD_ITEM,
-            severity=Severity.ERROR,
-            subject=str(row["offer_id"] or "batch"),
+    return [_engine_occurrence(row) for row in sync.unannounced_incidents(now=now)]
+
+
+def _engine_occurrence(row: Mapping[str, object]) -> Occurrence:
+    """A dead item, or an account whose credentials were refused (critical: nothing syncs)."""
+    if row["kind"] == "auth_failure":
+        return Occurrence(
+            kind=IncidentKind.AUTH_FAILURE,
+            severity=Severity.CRITICAL,
+            subject="authorisation refused: run `omnistock channel auth`",
             channel=str(row["channel"]),
             detail=str(row["message"]),
         )
-        for row in sync.unannounced_incidents(now=now)
-    ]
+    return Occurrence(
+        kind=IncidentKind.DEAD_ITEM,
+        severity=Severity.ERROR,
+        subject=str(row["offer_id"] or "batch"),
+        channel=str(row["channel"]),
+        detail=str(row["message"]),
+    )
 
 
 def breaker_occurrences(

@@ -328,6 +328,17 @@ class SyncStore:
         with self._tx() as conn:
             return {r.offer_id: r.desired for r in conn.execute(query)}
 
+    def record_channel_incident(
+        self, channel: str, *, kind: str, message: str, now: datetime
+    ) -> None:
+        """An account-level problem (e.g. ``auth_failure``) for the alerts tick to announce."""
+        with self._tx() as conn:
+            conn.execute(
+                insert(sync_incidents).values(
+                    channel=channel, offer_id=None, kind=kind, message=message, created_at=now
+                )
+            )
+
     def unannounced_incidents(self, *, now: datetime) -> list[dict[str, Any]]:
         """Dead-item records not yet folded into incidents; marks them taken (one transaction)."""
         I = sync_incidents.c  # noqa: E741

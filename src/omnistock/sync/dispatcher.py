@@ -39,6 +39,7 @@ from omnistock.channels.base import (
     PushReport,
     RateLimited,
     TransientChannelError,
+    is_auth_failure,
     validate_report,
 )
 from omnistock.domain.ids import ChannelId
@@ -349,30 +350,38 @@ class Dispatcher:
         )
 
     def _throttled(
-        self, item: PushItem, error: RateLimited, attempts: int, now: datetime
+        self, item: PushItem, error: ChannelError, attempts: int, now: datetime
     ) -> ItemOutcome:
-        """A 429 is the channel's pace, not the item's fault: retry, attempts not counted."""
-        decision = self.config.retry.decide(error, 1, now, self.rng)
+        """Not the item's fault (429, refused credentials): retry, attempts not counted."""
+        retryable = error if isinstance(error, RateLimited) else TransientChannelError(str(error))
+        decision = self.config.retry.decide(retryable, 1, now, self.rng)
         return ItemOutcome(
             item=item,
             state="retry",
             result="retryable",
             attempts=attempts,
             next_attempt_at=decision.at if decision else now,
-            error_code="RateLimited",
+            error_code=type(error).__name__,
             error_message=str(error),
         )
 
     def fail_batch(self, batch: PushBatch, error: ChannelError, now: datetime) -> None:
         """A batch-level failure: every item retried later (or dead/error); budget and breaker."""
         attempts = self.store.attempts_of(self.channel, [i.offer_id for i in batch.items])
+        # A 429 is the channel's pace and refused credentials are the account's problem, not
+        # the items': both keep the items waiting (never dead or error) until the channel works.
+        waits = isinstance(error, RateLimited) or is_auth_failure(error)
         outcomes = [
             self._throttled(i, error, attempts[i.offer_id], now)
-            if isinstance(error, RateLimited)
+            if waits
             else self._retry_or_dead(i, error, attempts[i.offer_id] + 1, now, code=None)
             for i in batch.items
         ]
         self.store.finish_batch(batch, outcomes, status="failed", now=now)
+        if is_auth_failure(error):
+            self.store.record_channel_incident(
+                self.channel, kind="auth_failure", message=str(error), now=now
+            )
         if isinstance(error, RateLimited):
             retry_after = error.retry_after
             self.store.update_budget(self.channel, self._shrunk_budget(now, retry_after))

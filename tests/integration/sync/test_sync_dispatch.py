@@ -7,7 +7,9 @@ from datetime import timedelta
 from sync_helpers import CHANNEL, T0, Db, MakeWorker
 
 from omnistock.channels.fake import Fault, FaultKind, default_capabilities
+from omnistock.domain.incidents import IncidentKind, Severity
 from omnistock.service.clock import FixedClock
+from omnistock.service.incidents import dead_item_occurrences
 from omnistock.sync.breaker import BreakerPolicy
 from omnistock.sync.dispatcher import SyncConfig
 from omnistock.sync.retry import RetryPolicy
@@ -280,3 +282,21 @@ def test_reconcile_revives_a_dead_listing_that_still_drifts(
     worker.run_once()
     assert fake.quantity("a") == 4
     assert db.get("a") == (4, 4)
+
+
+def test_refused_credentials_raise_a_critical_incident_and_lose_nothing(
+    db: Db, make_worker: MakeWorker, clock: FixedClock
+) -> None:
+    db.add({"a": (4, 9), "b": (6, 2)})
+    worker, fake = make_worker()
+    fake.script(Fault(kind=FaultKind.AUTH_REFUSED))
+    worker.run_once()
+    assert db.states() == {"retry": 2}  # waiting, never dead or error
+    (occurrence,) = dead_item_occurrences(db.store, now=clock.now())
+    assert (occurrence.kind, occurrence.severity) == (IncidentKind.AUTH_FAILURE, Severity.CRITICAL)
+    assert occurrence.channel == CHANNEL
+    clock.advance(seconds=3600)  # the seller ran `omnistock channel auth`
+    worker.run_once()
+    assert db.states() == {"idle": 2}
+    assert (fake.quantity("a"), fake.quantity("b")) == (4, 6)
+    assert dead_item_occurrences(db.store, now=clock.now()) == []

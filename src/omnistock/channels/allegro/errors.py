@@ -10,13 +10,13 @@ import json
 
 import httpx
 
-from omnistock.channels.base import PermanentChannelError
+from omnistock.channels.base import AuthenticationFailed
 from omnistock.channels.http import ApiError
 
 __all__ = ["Reauthorise", "parse_error"]
 
 
-class Reauthorise(PermanentChannelError):
+class Reauthorise(AuthenticationFailed):
     """Allegro refused the stored tokens; the seller must run ``omnistock channel auth`` again."""
 
 
