@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ from omnistock.store.order_tables import order_lines, orders
 from omnistock.store.privacy_tables import privacy_audit
 from omnistock.store.tables import products
 from omnistock.store.token_repository import TokenStore
+
+T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # the API tests' fixed time (conftest uses it)
 
 INVOICING = {
     "nip": "5261040828",
@@ -103,7 +106,6 @@ def served_books(
     shutil.copy(migrated_db, tmp_path / "api.db")
     settings = Settings.from_env({}, db_url=f"sqlite:///{tmp_path / 'api.db'}")
     settings = dataclasses.replace(settings, sections={"invoicing": INVOICING})
-    from conftest import T0  # the API tests' fixed time
 
     with bootstrap(settings, clock=FixedClock(T0)) as app:
         store = TokenStore(app.engine)

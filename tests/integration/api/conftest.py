@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from api_books import T0
 
 from omnistock.bootstrap import App, bootstrap
 from omnistock.config import Settings
@@ -19,8 +19,6 @@ from omnistock.sandbox.common.server import SandboxServer
 from omnistock.service import catalog, stock, tokens
 from omnistock.service.clock import FixedClock
 from omnistock.store.token_repository import TokenStore
-
-T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ from omnistock.entrypoints.cli.context import open_app
 from omnistock.invoicing.ksef import KsefClient, KsefSettings
 from omnistock.invoicing.nbp import NBP_API, NbpApiSource
 from omnistock.invoicing.pdf import PdfInvoice, find_font, render_pdf
+from omnistock.privacy.keys import KeyConfigError
 from omnistock.privacy.sealing import Sealer
 from omnistock.service.invoice_config import InvoicingConfig
 from omnistock.service.invoice_documents import load_document
@@ -44,6 +45,17 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 Ref = Annotated[str, typer.Argument(metavar="N", help="Invoice number or id.")]
 invoice_app = typer.Typer(help="FA(3) invoices: issue, list, show, xml, pdf, correct, send.",
                           no_args_is_help=True)  # fmt: skip
+
+
+def _invoices(app: App) -> InvoiceUnitOfWork:
+    """Invoices with the privacy keys of the environment or ``[privacy] key_file`` (the XML is
+    sealed); without keys, listing still works and reading a document names the missing keys."""
+    key_file = app.settings.section("privacy").get("key_file")
+    try:
+        sealer = Sealer.from_env(os.environ, key_file=key_file)
+    except KeyConfigError:
+        sealer = None
+    return InvoiceUnitOfWork(app.engine, sealer)
 
 
 def register(app: typer.Typer) -> None:
@@ -78,7 +90,7 @@ def invoice_issue(
         base = str(app.settings.section("invoicing").get("nbp_url", NBP_API))
         key_file = app.settings.section("privacy").get("key_file")
         stored = issue_for_order(
-            InvoiceUnitOfWork(app.engine), order_id, request=request, now=app.clock.now(),
+            _invoices(app), order_id, request=request, now=app.clock.now(),
             config=config, sealer=PrivacySealer(Sealer.from_env(os.environ, key_file=key_file)),
             incidents=IncidentStore(app.engine), rates=NbpApiSource(client, base_url=base),
         )  # fmt: skip
@@ -94,7 +106,7 @@ def invoice_list(
     """Invoices (numbers, status, KSeF numbers; never buyer data)."""
     wanted = _status(status) if status else None
     with open_app(ctx) as app:
-        found = [invoice_view(s) for s in list_invoices(InvoiceUnitOfWork(app.engine), wanted)]
+        found = [invoice_view(s) for s in list_invoices(_invoices(app), wanted)]
     if as_json:
         render.emit_json(found)
         return
@@ -116,7 +128,7 @@ def _status(text: str) -> InvoiceStatus:
 def invoice_show(ctx: typer.Context, ref: Ref, as_json: JsonFlag = False) -> None:
     """One invoice."""
     with open_app(ctx) as app:
-        stored = find_invoice(InvoiceUnitOfWork(app.engine), ref)
+        stored = find_invoice(_invoices(app), ref)
     _show(stored, as_json)
 
 
@@ -130,7 +142,7 @@ def _xml(stored: StoredInvoice) -> bytes:
 def invoice_xml(ctx: typer.Context, ref: Ref) -> None:
     """Print the FA(3) XML exactly as stored (and sent to KSeF)."""
     with open_app(ctx) as app:
-        stored = find_invoice(InvoiceUnitOfWork(app.engine), ref)
+        stored = find_invoice(_invoices(app), ref)
     sys.stdout.buffer.write(_xml(stored))
     sys.stdout.buffer.flush()
 
@@ -145,7 +157,7 @@ def invoice_pdf(
 ) -> None:
     """Write the PDF visualisation (with the KSeF number and the KOD I QR code)."""
     with open_app(ctx) as app:
-        stored = find_invoice(InvoiceUnitOfWork(app.engine), ref)
+        stored = find_invoice(_invoices(app), ref)
         qr_base = _config(app).qr_base
     document = PdfInvoice(xml=_xml(stored), ksef_number=stored.ksef_number, qr_base=qr_base,
                           offline=stored.offline_deadline is not None)  # fmt: skip
@@ -183,7 +195,7 @@ def invoice_correct(
 ) -> None:
     """Issue a correction (KOR) of the invoice's newest state."""
     with open_app(ctx, migrate=True) as app:
-        uow = InvoiceUnitOfWork(app.engine)
+        uow = _invoices(app)
         target = find_invoice(uow, ref)
         lines = None
         if returns and target.lines:
@@ -206,7 +218,7 @@ def invoice_send(
     if settings is None:
         raise InvalidValue("set OMNISTOCK_KSEF_NIP and OMNISTOCK_KSEF_TOKEN", field="ksef")
     with open_app(ctx, migrate=True) as app, KsefClient(settings) as ksef:
-        summary = send_pending(InvoiceUnitOfWork(app.engine), ksef, app.clock.now(),
+        summary = send_pending(_invoices(app), ksef, app.clock.now(),
                                incidents=IncidentStore(app.engine))  # fmt: skip
     if as_json:
         render.emit_json(summary.to_dict())

@@ -23,6 +23,7 @@ from omnistock.entrypoints.api.auth import plain_parameters
 from omnistock.entrypoints.api.dashboard.pages import PageOperator
 from omnistock.entrypoints.api.dashboard.sections import SECTIONS, Section, SectionData
 from omnistock.entrypoints.api.routes.compliance import upcoming_rules
+from omnistock.entrypoints.api.routes.invoices import invoice_sealer
 from omnistock.entrypoints.api.state import api_state
 from omnistock.invoicing.pdf import PdfInvoice, find_font, render_pdf
 from omnistock.service.invoice_config import InvoicingConfig
@@ -89,7 +90,7 @@ def compliance_section(_engine: Engine) -> SectionData:
 
 def _stored(request: Request, invoice_id: int, actor: str) -> tuple[StoredInvoice, bytes]:
     app = api_state(request).app
-    stored = find_invoice(InvoiceUnitOfWork(app.engine), str(invoice_id))
+    stored = find_invoice(InvoiceUnitOfWork(app.engine, invoice_sealer(request)), str(invoice_id))
     if stored.xml is None:
         raise InvalidValue(f"invoice {stored.id} is a draft", field="status")
     entry = AuditEntry(

@@ -26,6 +26,8 @@ from omnistock.entrypoints.api.state import api_state
 from omnistock.invoicing.ksef import KsefClient, KsefSettings
 from omnistock.invoicing.nbp import NBP_API, NbpApiSource
 from omnistock.invoicing.pdf import PdfInvoice, find_font, render_pdf
+from omnistock.privacy.keys import KeyConfigError
+from omnistock.privacy.sealing import Sealer
 from omnistock.service.invoice_config import InvoicingConfig
 from omnistock.service.invoice_documents import load_document
 from omnistock.service.invoices import (
@@ -61,7 +63,16 @@ class CorrectIn(Strict):
 
 
 def _uow(request: Request) -> InvoiceUnitOfWork:
-    return InvoiceUnitOfWork(api_state(request).app.engine)
+    """Invoices with the app's privacy keys (the XML is sealed); without keys listing works."""
+    return InvoiceUnitOfWork(api_state(request).app.engine, invoice_sealer(request))
+
+
+def invoice_sealer(request: Request) -> Sealer | None:
+    """The privacy keys sealing ``invoices.xml``, or None when none are configured."""
+    try:
+        return privacy_sealer(request).sealer
+    except KeyConfigError:
+        return None
 
 
 def _config(request: Request) -> InvoicingConfig:
