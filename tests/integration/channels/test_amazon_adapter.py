@@ -30,13 +30,46 @@ def test_few_skus_are_patched_with_one_lwa_token(amazon_channel: Harness) -> Non
     for quantity in (4, 5):
         pushed = batch("amazon", dict.fromkeys(skus, quantity))
         report = validate_report(pushed, amazon_channel.adapter.push(pushed))
-        assert not report.pending
+        final = validate_report(pushed, settle(amazon_channel, pushed, report))
+        assert {r.status for r in final.results} == {ItemStatus.OK}
     assert _calls(amazon_channel, "/feeds/2021-06-30/feeds") == 0
     assert _calls(amazon_channel, "/auth/o2/token") == 1
     assert amazon_channel.adapter.read_quantities(skus) == dict.fromkeys(skus, 5)
     amazon_channel.advance(3600)  # the access token expired
     amazon_channel.adapter.read_quantities(skus)
     assert _calls(amazon_channel, "/auth/o2/token") == 2
+
+
+def test_accepted_patch_is_confirmed_once_amazon_shows_it(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({"a": 1, "b": 1}).values())
+    amazon_channel.faults(async_delay_seconds=60)
+    pushed = batch("amazon", dict.fromkeys(skus, 7))
+    first = validate_report(pushed, amazon_channel.adapter.push(pushed))
+    assert first.pending  # ACCEPTED, not applied yet
+    assert amazon_channel.adapter.poll(pushed.id).pending  # still the old quantity
+    amazon_channel.advance(60)
+    final = validate_report(pushed, amazon_channel.adapter.poll(pushed.id))
+    assert {r.status for r in final.results} == {ItemStatus.OK}
+    assert amazon_channel.adapter.read_quantities(skus) == dict.fromkeys(skus, 7)
+
+
+def test_accepted_patch_is_confirmed_after_the_settle_window(amazon_channel: Harness) -> None:
+    sku = amazon_channel.seed({"a": 1})["a"]
+    amazon_channel.faults(async_delay_seconds=10_000)
+    pushed = batch("amazon", {sku: 7})
+    assert amazon_channel.adapter.push(pushed).pending
+    amazon_channel.advance(299)
+    assert amazon_channel.adapter.poll(pushed.id).pending
+    amazon_channel.advance(1)  # patch_settle_s (300 s) since the patch
+    final = validate_report(pushed, amazon_channel.adapter.poll(pushed.id))
+    assert [r.status for r in final.results] == [ItemStatus.OK]
+
+
+def test_invalid_patch_is_final_at_once(amazon_channel: Harness) -> None:
+    pushed = batch("amazon", {"NO-SUCH-SKU": 3})
+    report = validate_report(pushed, amazon_channel.adapter.push(pushed))
+    assert not report.pending
+    assert [r.status for r in report.results] == [ItemStatus.PERMANENT]
 
 
 def test_many_skus_go_through_a_listings_feed(amazon_channel: Harness) -> None:
@@ -156,8 +189,7 @@ def test_burst_of_feeds_stays_in_the_feed_window(amazon_channel: Harness) -> Non
         assert caught.value.retry_after == pytest.approx(200.0, abs=1.0)
     assert _calls(amazon_channel, "/feeds/2021-06-30/documents") == 5  # nothing spent meanwhile
     small = batch("amazon", dict.fromkeys(skus[:2], 8))
-    patched = validate_report(small, amazon_channel.adapter.push(small))
-    assert {r.status for r in patched.results} == {ItemStatus.OK}
+    assert validate_report(small, amazon_channel.adapter.push(small)).pending  # PATCHes accepted
     amazon_channel.advance(200)
     assert amazon_channel.adapter.push(batch("amazon", dict.fromkeys(skus, 9))).pending
     assert amazon_channel.admin is not None

@@ -1,17 +1,21 @@
 """``AmazonAdapter``: merchant-fulfilled quantities through SP-API Listings and Feeds.
 
 Offer ids are seller SKUs. A batch of at most ``patch_max_items`` SKUs is sent as one
-``patchListingsItem`` per SKU (answer ``ACCEPTED`` → ok, ``INVALID`` → permanent with the
-first issue's code); a bigger one as a ``JSON_LISTINGS_FEED``: ``createFeedDocument`` → upload
-to the pre-signed URL → ``createFeed`` (answer pending, ``command_id`` = the feed id) → ``poll``
+``patchListingsItem`` per SKU (``INVALID`` → permanent with the first issue's code). Amazon
+applies an ``ACCEPTED`` patch later, so the report is pending: ``poll`` reads the SKUs with
+``getListingsItem`` and confirms each once it shows the pushed quantity, or once
+``patch_settle_s`` has passed since the patch (an order may have moved the quantity).
+
+A bigger batch becomes a ``JSON_LISTINGS_FEED``: ``createFeedDocument`` → upload to the
+pre-signed URL → ``createFeed`` (answer pending, ``command_id`` = the feed id) → ``poll``
 reads ``getFeed`` until ``DONE``/``FATAL``/``CANCELLED`` and maps the processing report
 (GZIP or not) to per-item results. Feeds are limited (5 per 5 minutes per seller), which is
 why small batches go through PATCH; the adapter keeps that window (``FeedQuota``) and, when it
 is used up, raises ``RateLimited`` with the seconds until a slot frees **before** creating the
 feed document (a batch of at most ``patch_max_items`` still goes through PATCH meanwhile).
 
-Running feeds live in this object; ``poll`` of an unknown batch raises ``BatchNotFound`` and
-the dispatcher pushes it again (a new feed with the same absolute quantities).
+Running feeds and patches live in this object; ``poll`` of an unknown batch raises
+``BatchNotFound`` and the dispatcher pushes it again (the same absolute quantities).
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class AmazonConfig:
     fulfillment_channel_code: str = "DEFAULT"
     patch_max_items: int = 5
     max_batch: int = 10_000
+    patch_settle_s: float = 300.0
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
@@ -77,6 +82,14 @@ class AmazonConfig:
 class _Feed:
     batch: PushBatch
     feed_id: str
+
+
+@dataclass(slots=True)
+class _Patches:
+    batch: PushBatch
+    results: dict[str, ItemResult]
+    accepted: dict[str, int]
+    since: datetime
 
 
 class AmazonAdapter:
@@ -103,6 +116,7 @@ class AmazonAdapter:
             clock=self._clock,
         )
         self._feeds: dict[UUID, _Feed] = {}
+        self._patches: dict[UUID, _Patches] = {}
         # getListingsItem allows 5 requests/s, burst 10 (Listings Items API 2021-08-01 model);
         # pace a little below it so clock skew between us and Amazon never costs a 429.
         # A sandbox running in compressed time passes a pacer scaled to its clock.
@@ -130,12 +144,45 @@ class AmazonAdapter:
     # -- push -------------------------------------------------------------------------------
     def push(self, batch: PushBatch) -> PushReport:
         if len(batch.items) <= self.config.patch_max_items:
-            results = tuple(self._patch(item) for item in batch.items)
-            return PushReport(batch_id=batch.id, results=results, http_status=200)
+            return self._push_patches(batch)
         feed_id = self._submit_feed(batch.items)
         with self._lock:
             self._feeds[batch.id] = _Feed(batch, feed_id)
         return PushReport(batch_id=batch.id, pending=True, command_id=feed_id, http_status=202)
+
+    def _push_patches(self, batch: PushBatch) -> PushReport:
+        results = {item.offer_id: self._patch(item) for item in batch.items}
+        accepted = {
+            i.offer_id: i.quantity
+            for i in batch.items
+            if results[i.offer_id].status is ItemStatus.OK
+        }
+        running = _Patches(batch, results, accepted, self._clock())
+        if not accepted:
+            return self._patches_done(running)
+        with self._lock:
+            self._patches[batch.id] = running
+        return PushReport(
+            batch_id=batch.id, pending=True, command_id=str(batch.id), http_status=200
+        )
+
+    def _poll_patches(self, running: _Patches) -> PushReport:
+        settled = (self._clock() - running.since).total_seconds() >= self.config.patch_settle_s
+        found = {} if settled else self.read_quantities(list(running.accepted))
+        for sku, quantity in list(running.accepted.items()):
+            if settled or found.get(sku) == quantity:
+                del running.accepted[sku]
+        if running.accepted:
+            batch_id = running.batch.id
+            return PushReport(batch_id=batch_id, pending=True, command_id=str(batch_id))
+        with self._lock:
+            self._patches.pop(running.batch.id, None)
+        return self._patches_done(running)
+
+    @staticmethod
+    def _patches_done(running: _Patches) -> PushReport:
+        results = tuple(running.results[i.offer_id] for i in running.batch.items)
+        return PushReport(batch_id=running.batch.id, results=results, http_status=200)
 
     def _patch(self, item: PushItem) -> ItemResult:
         url = f"{LISTINGS}/{quote(self.config.seller_id)}/{quote(item.offer_id, safe='')}"
@@ -201,6 +248,9 @@ class AmazonAdapter:
     def poll(self, batch_id: UUID) -> PushReport:
         with self._lock:
             running = self._feeds.get(batch_id)
+            patches = self._patches.get(batch_id)
+        if patches is not None:
+            return self._poll_patches(patches)
         if running is None:
             raise BatchNotFound(
                 f"{self.config.name}: unknown batch {batch_id}", channel=self.config.name
