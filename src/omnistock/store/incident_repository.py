@@ -30,6 +30,7 @@ from omnistock.domain.incidents import (
     record_many,
 )
 from omnistock.store.order_tables import incidents
+from omnistock.store.rows import utc
 from omnistock.store.safety_tables import (
     safety_incident_events,
     safety_notifications,
@@ -37,19 +38,20 @@ from omnistock.store.safety_tables import (
 )
 from omnistock.store.sql import chunks, upsert
 
-__all__ = ["IncidentStore", "UnknownIncident", "audit_row", "utc"]
+__all__ = [
+    "IncidentStore",
+    "UnknownIncident",
+    "audit_row",
+    "incident_from_row",
+    "incident_to_row",
+    "utc",
+]
 
 
 class UnknownIncident(DomainError):
     """No incident (or hold) with this id (a not-found error, like an unknown listing)."""
 
     code = ErrorCode.UNKNOWN_LISTING
-
-
-def utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def audit_row(
@@ -85,7 +87,7 @@ class IncidentStore:
         with self._tx() as conn:
             current = self._open_by_key(conn, {o.key for o in occurrences})
             changed = record_many(current, occurrences, now)
-            upsert(conn, incidents, [_row(i) for i in changed.values()], keys=["id"])
+            upsert(conn, incidents, [incident_to_row(i) for i in changed.values()], keys=["id"])
             return list(changed.values())
 
     def _open_by_key(self, conn: Connection, keys: Iterable[str]) -> dict[str, Incident]:
@@ -98,7 +100,7 @@ class IncidentStore:
             if self._pg:
                 query = query.with_for_update()
             for row in conn.execute(query.order_by(c.first_seen)):
-                found[row.key] = _incident(row)
+                found[row.key] = incident_from_row(row)
         return found
 
     def get(self, incident_id: str) -> Incident:
@@ -106,7 +108,7 @@ class IncidentStore:
             row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
             if row is None:
                 raise UnknownIncident(f"no incident {incident_id!r}", field="id")
-            return self._with_trail(conn, _incident(row))
+            return self._with_trail(conn, incident_from_row(row))
 
     def incidents(
         self, *, states: Sequence[IncidentState] | None = None, since: datetime | None = None
@@ -118,7 +120,7 @@ class IncidentStore:
         if since is not None:
             query = query.where(c.last_seen >= since)
         with self._tx() as conn:
-            return [self._with_trail(conn, _incident(r)) for r in conn.execute(query)]
+            return [self._with_trail(conn, incident_from_row(r)) for r in conn.execute(query)]
 
     def save_state(self, incident: Incident, *, actor: str, now: datetime) -> None:
         """Store a lifecycle change (acknowledged/resolved) and audit it."""
@@ -212,7 +214,8 @@ def _sent_row(s: SentRecord) -> dict[str, Any]:
     }
 
 
-def _incident(row: Any) -> Incident:
+def incident_from_row(row: Any) -> Incident:
+    """An ``incidents`` row as the domain value."""
     return Incident(
         id=row.id,
         key=row.key,
@@ -228,7 +231,8 @@ def _incident(row: Any) -> Incident:
     )
 
 
-def _row(incident: Incident) -> dict[str, Any]:
+def incident_to_row(incident: Incident) -> dict[str, Any]:
+    """The domain value as an ``incidents`` row."""
     return {
         "id": incident.id,
         "key": incident.key,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Self
@@ -37,6 +37,7 @@ from omnistock.store.invoice_tables import (
     invoices,
 )
 from omnistock.store.order_tables import order_lines, orders
+from omnistock.store.rows import utc as _utc
 from omnistock.store.sql import dialect_insert
 from omnistock.store.tables import products
 from omnistock.store.unit_of_work import SqlUnitOfWork
@@ -61,12 +62,6 @@ class InvoiceStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     OFFLINE_PENDING = "offline-pending"
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,10 +24,10 @@ from omnistock.domain.incidents import (
     IncidentKind,
     IncidentState,
     Occurrence,
-    Severity,
     record,
 )
 from omnistock.domain.orders import OrderLine, OrderStatus
+from omnistock.store.incident_repository import incident_from_row, incident_to_row
 from omnistock.store.invoice_repository import SqlInvoiceRepository
 from omnistock.store.order_tables import (
     incidents,
@@ -36,6 +36,7 @@ from omnistock.store.order_tables import (
     order_quarantine,
     orders,
 )
+from omnistock.store.rows import utc as _utc
 from omnistock.store.sql import insert_ignore, upsert
 from omnistock.store.tables import listings
 from omnistock.store.unit_of_work import SqlUnitOfWork
@@ -44,12 +45,6 @@ __all__ = ["SEALED", "OrderUnitOfWork", "SqlOrderRepository", "StoredOrder"]
 
 DELIVERY_VAT = "23"
 SEALED = ("buyer_name", "delivery_address", "invoice_address", "buyer_email", "buyer_phone")
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,47 +258,15 @@ class SqlOrderRepository:
             .order_by(c.first_seen.desc())
             .with_for_update()
         ).first()
-        incident = record(_incident(row) if row else None, occurrence, now)
-        upsert(self._conn, incidents, [_incident_row(incident)], keys=["id"])
+        incident = record(incident_from_row(row) if row else None, occurrence, now)
+        upsert(self._conn, incidents, [incident_to_row(incident)], keys=["id"])
         return incident
 
     def incidents(self, kind: IncidentKind | None = None) -> list[Incident]:
         query = select(incidents).order_by(incidents.c.first_seen, incidents.c.id)
         if kind is not None:
             query = query.where(incidents.c.kind == kind.value)
-        return [_incident(r) for r in self._conn.execute(query)]
-
-
-def _incident(row: Any) -> Incident:
-    return Incident(
-        id=row.id,
-        key=row.key,
-        kind=IncidentKind(row.kind),
-        severity=Severity(row.severity),
-        channel=row.channel,
-        subject=row.subject,
-        detail=row.detail,
-        first_seen=_utc(row.first_seen) or datetime.min.replace(tzinfo=UTC),
-        last_seen=_utc(row.last_seen) or datetime.min.replace(tzinfo=UTC),
-        count=row.count,
-        state=IncidentState(row.state),
-    )
-
-
-def _incident_row(incident: Incident) -> dict[str, Any]:
-    return {
-        "id": incident.id,
-        "key": incident.key,
-        "kind": incident.kind.value,
-        "severity": incident.severity.value,
-        "channel": incident.channel,
-        "subject": incident.subject,
-        "detail": incident.detail,
-        "first_seen": incident.first_seen,
-        "last_seen": incident.last_seen,
-        "count": incident.count,
-        "state": incident.state.value,
-    }
+        return [incident_from_row(r) for r in self._conn.execute(query)]
 
 
 class OrderUnitOfWork(SqlUnitOfWork):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, upda
 
 from omnistock.channels.base import PushBatch, PushItem
 from omnistock.domain.ids import ChannelId, Sku
+from omnistock.store.rows import utc as _utc
 from omnistock.store.sync_tables import (
     sync_attempts,
     sync_batch_items,
@@ -37,12 +38,6 @@ __all__ = ["ChannelRow", "ItemOutcome", "StoredBatch", "SyncStore"]
 T = TypeVar("T")
 LS = sync_listing_state
 BLOCKING = ("in_flight", "held")
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _must_utc(value: datetime) -> datetime:
