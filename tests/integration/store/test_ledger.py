@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from db_helpers import T0, movement, on_hand, race, seed
 from sqlalchemy import Engine, func, select
-from store_helpers import T0, movement, on_hand, race, seed
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku

@@ -6,8 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from db_helpers import T0, seed
 from sqlalchemy import Engine
-from store_helpers import T0, seed
 
 from omnistock.domain.errors import Duplicate
 from omnistock.domain.ids import ChannelId, ChannelKind, Sku

@@ -1,4 +1,4 @@
-"""Small builders shared by the store and service integration tests."""
+"""Small builders shared by the store and service integration tests (tests/ is on sys.path)."""
 
 from __future__ import annotations
 
