@@ -60,6 +60,10 @@ class IncidentKind(StrEnum):
     INVOICE_REJECTED = "invoice_rejected"
     HEARTBEAT_MISSING = "heartbeat_missing"
     NOTIFY_FAILED = "notify_failed"
+    RULE_UPCOMING = "rule_upcoming"
+    """Offers that will break a marketplace rule taking effect soon (one per rule)."""
+    RULE_VIOLATION = "rule_violation"
+    """Offers breaking a marketplace rule in force (one per rule)."""
 
 
 class IncidentState(StrEnum):
