@@ -4,6 +4,7 @@ from omnistock.domain.compliance.alerts import (
     RuleAlert,
     to_occurrence,
     upcoming_alerts,
+    violation_alerts,
     violation_key,
 )
 from omnistock.domain.compliance.check import CompiledRule, Report, Violation, check, compile_packs
@@ -15,7 +16,7 @@ from omnistock.domain.compliance.content import (
     Parameter,
     ShippingRates,
 )
-from omnistock.domain.compliance.daily import DailyResult, daily_run
+from omnistock.domain.compliance.daily import DailyResult, daily_run, known_keys
 from omnistock.domain.compliance.gate import PushGate
 from omnistock.domain.compliance.parse import PackError, parse_pack
 from omnistock.domain.compliance.rules import (
@@ -56,8 +57,10 @@ __all__ = [
     "check",
     "compile_packs",
     "daily_run",
+    "known_keys",
     "parse_pack",
     "to_occurrence",
     "upcoming_alerts",
+    "violation_alerts",
     "violation_key",
 ]
