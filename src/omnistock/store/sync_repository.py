@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy.pool import StaticPool
 
 from omnistock.channels.base import PushBatch, PushItem
 from omnistock.domain.ids import ChannelId, Sku
@@ -97,6 +98,8 @@ class SyncStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._pg = engine.dialect.name == "postgresql"
+        # one shared connection (in-memory SQLite) must not be used by several threads at once
+        self.threads_ok = not isinstance(engine.pool, StaticPool)
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:

@@ -1,11 +1,21 @@
-"""Worker: runs every channel account's dispatcher, once or in a loop until a stop event.
+"""Worker: serves every channel account's dispatcher, each account on its own thread.
 
-``run_once`` makes one pass over all channels with one ``now`` from the clock, then calls each
-``tick`` hook with that ``now`` (e.g. the safety watch and notifications); a failing hook is
-logged and never stops the pass. ``run`` repeats
-it until ``stop`` is set, waiting on the event (never a bare sleep), and reconciles every
-``reconcile_every_s`` seconds. Several workers may run against PostgreSQL: the per-channel
-lease keeps one dispatcher per channel account, and the budget in the database is shared.
+``run_once`` makes one pass: every account's dispatcher runs **concurrently** (one thread per
+account, each with its own DB connections from the engine's pool and its own lease, budget and
+breaker rows), so a slow channel (an Amazon feed poll) never delays another channel's push; the
+pass ends when every account is done, then each ``tick`` hook is called with the pass's ``now``
+(e.g. the safety watch and notifications); a failing hook is logged and never stops the pass. An
+account that raises does not stop the others; the first error is raised again once all finished.
+
+``run`` keeps one loop per account (``interval_s`` between its passes, waiting on the stop
+event — never a bare sleep) plus the main loop for tick hooks and the reconciler (every
+``reconcile_every_s`` seconds, run by each account's own thread, so it never overlaps that
+account's push). Several workers may run against PostgreSQL: the per-channel lease keeps one
+dispatcher per channel account, and the budget in the database is shared.
+
+SQLite: a file database (WAL, ``BEGIN IMMEDIATE``, busy timeout) serialises the threads' writes
+itself; an in-memory ``sqlite://`` database has one shared connection (``StaticPool``), so its
+accounts run one after the other in the calling thread (``SyncStore.threads_ok``).
 """
 
 from __future__ import annotations
@@ -46,7 +56,11 @@ class LoopSettings:
 
 
 class Worker:
-    """One worker process's sync engine over ``adapters`` (channel name → adapter)."""
+    """One worker process's sync engine over ``adapters`` (channel name → adapter).
+
+    Each dispatcher gets its own random generator, derived from ``rng`` in channel-name order,
+    so retry jitter does not depend on which thread runs first.
+    """
 
     def __init__(
         self,
@@ -62,6 +76,7 @@ class Worker:
         self.clock = clock
         self.tick = list(tick)
         self.holder = holder or default_holder()
+        self.threads = store.threads_ok
         rng = rng or random.Random()
         self.dispatchers = {
             name: Dispatcher(
@@ -70,7 +85,7 @@ class Worker:
                 adapter=adapter,
                 holder=self.holder,
                 config=config,
-                rng=rng,
+                rng=random.Random(rng.getrandbits(64)),
                 clock=clock.now,
             )
             for name, adapter in sorted(adapters.items())
@@ -78,13 +93,43 @@ class Worker:
 
     def run_once(self) -> list[ChannelRun]:
         now = self.clock.now()
-        runs = [d.run(now) for d in self.dispatchers.values()]
+        runs = self._each(lambda d: d.run(now))
+        self._tick(now)
+        return runs
+
+    def _tick(self, now: datetime) -> None:
         for hook in self.tick:
             try:
                 hook(now)
             except Exception:
                 log.exception("tick hook failed", extra={"holder": self.holder})
-        return runs
+
+    def _each(self, work: Callable[[Dispatcher], ChannelRun]) -> list[ChannelRun]:
+        """``work`` for every dispatcher, concurrently when the store allows; in name order."""
+        dispatchers = list(self.dispatchers.values())
+        if not self.threads or len(dispatchers) < 2:
+            return [work(d) for d in dispatchers]
+        results: dict[str, ChannelRun] = {}
+        errors: list[BaseException] = []
+
+        def serve(d: Dispatcher) -> None:
+            try:
+                results[d.channel] = work(d)
+            except BaseException as exc:  # re-raised below, after every account finished
+                log.exception("channel pass failed", extra={"channel": d.channel})
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=serve, args=(d,), name=f"sync-{d.channel}", daemon=True)
+            for d in dispatchers
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return [results[d.channel] for d in dispatchers]
 
     def reconcile(self, channel: str | None = None) -> list[ReconcileReport]:
         now = self.clock.now()
@@ -95,8 +140,42 @@ class Worker:
         ]
 
     def run(self, stop: threading.Event, settings: LoopSettings | None = None) -> None:
-        """Pass after pass until ``stop`` is set."""
+        """Pass after pass until ``stop`` is set: one loop per account, ticks on this thread."""
         loop = settings or LoopSettings()
+        if not self.threads:
+            self._serial(stop, loop)
+            return
+        accounts = [
+            threading.Thread(
+                target=self._account, args=(d, stop, loop), name=f"sync-{d.channel}", daemon=True
+            )
+            for d in self.dispatchers.values()
+        ]
+        for t in accounts:
+            t.start()
+        try:
+            while not stop.is_set():
+                self._tick(self.clock.now())
+                stop.wait(loop.interval_s)
+        finally:
+            stop.set()
+            for t in accounts:
+                t.join()
+
+    def _account(self, d: Dispatcher, stop: threading.Event, loop: LoopSettings) -> None:
+        """One account's loop: its passes and its reconciles, never overlapping."""
+        last_reconcile = self.clock.now()
+        while not stop.is_set():
+            try:
+                d.run(self.clock.now())
+                if self._due(last_reconcile, loop):
+                    reconcile(d, self.clock.now())
+                    last_reconcile = self.clock.now()
+            except Exception:
+                log.exception("sync pass failed", extra={"channel": d.channel})
+            stop.wait(loop.interval_s)
+
+    def _serial(self, stop: threading.Event, loop: LoopSettings) -> None:
         last_reconcile = self.clock.now()
         while not stop.is_set():
             try:
