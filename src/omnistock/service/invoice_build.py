@@ -7,13 +7,23 @@ A consumer is always ``BrakID`` — never a made-up NIP. Lines are priced with t
 price as the channel reported it at import; the delivery cost the buyer paid is a line. Fallback:
 an order imported before sale prices were kept (``order_lines.unit_gross`` NULL) is priced with
 the product's current catalogue gross price — check such invoices before sending them.
+
+Dates (:func:`sale_dates`, Polish calendar days, never after the issue date): ``P_6`` is the day
+the delivery was completed (the order shipped) or, before that, the day the payment was received
+(art. 106b ust. 1 pkt 4) — written only when it differs from ``P_1``; ``Platnosc/DataZaplaty`` is
+the payment day; a foreign-currency invoice takes the NBP rate of the last working day before the
+tax point, the earlier of payment and delivery (art. 19a ust. 8, art. 31a). The payment moment is
+``orders.paid_at`` when the order store has it, else the channel's timestamp of the order while
+it is ``paid`` (``channel_updated_at``; for a later status it bounds the payment from above).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from omnistock.domain.errors import Conflict, InvalidValue
 from omnistock.domain.invoicing import (
@@ -30,14 +40,57 @@ from omnistock.domain.invoicing import (
 )
 from omnistock.domain.orders import Address as OrderAddress
 from omnistock.domain.orders import OrderStatus, PersonalData
-from omnistock.invoicing.nbp import RateSource, rate_before
+from omnistock.invoicing.nbp import rate_before
 from omnistock.service.invoice_config import InvoicingConfig
+from omnistock.service.invoice_ports import RateSource
 from omnistock.store.invoice_repository import OrderSource, SourceLine
 
-__all__ = ["INVOICEABLE", "PLACEHOLDER", "OrderFacts", "build_invoice", "check_eligible"]
+__all__ = [
+    "INVOICEABLE",
+    "PLACEHOLDER",
+    "OrderFacts",
+    "SaleDates",
+    "build_invoice",
+    "check_eligible",
+    "sale_dates",
+]
 
 INVOICEABLE = frozenset({OrderStatus.PAID, OrderStatus.READY, OrderStatus.SHIPPED})
 PLACEHOLDER = "DRAFT"
+TAX_ZONE = ZoneInfo("Europe/Warsaw")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SaleDates:
+    """What an invoice states about when the sale happened (Polish days)."""
+
+    paid_on: date
+    sale_date: date | None  # P_6; None when it is the issue date
+    tax_point: date  # the NBP rate is the one of the last working day before it
+
+
+def _day(moment: datetime | None, issue_date: date) -> date | None:
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return min(aware.astimezone(TAX_ZONE).date(), issue_date)
+
+
+def sale_dates(row: Any, issue_date: date) -> SaleDates:
+    """The payment day, ``P_6`` and the tax point of an order invoiced on ``issue_date``."""
+    values = row._mapping
+    paid = _day(values.get("paid_at") or values.get("channel_updated_at"), issue_date)
+    shipped = values.get("status") == OrderStatus.SHIPPED.value
+    delivered = _day(values.get("delivered_at"), issue_date) if shipped else None
+    paid_on = paid or _day(values.get("first_seen_at"), issue_date) or issue_date
+    if delivered is not None:
+        paid_on = min(paid_on, delivered)  # a shipped order was paid by then (prepaid)
+    sale = delivered or paid_on
+    return SaleDates(
+        paid_on=paid_on,
+        sale_date=None if sale == issue_date else sale,
+        tax_point=min(paid_on, delivered or paid_on),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,22 +172,24 @@ def build_invoice(
     number: str = PLACEHOLDER,
 ) -> Invoice:
     """The invoice of an order; ``InvalidValue`` naming the field for any bad input."""
+    row = source.row
+    dates = sale_dates(row, issue_date)
     exchange = None
     if source.currency.upper() != "PLN":
         if rates is None:
             raise InvalidValue("no exchange-rate source configured", field="exchange")
-        exchange = rate_before(rates, source.currency, issue_date)
-    row = source.row
+        exchange = rate_before(rates, source.currency, dates.tax_point)
     return Invoice(
         number=number,
         issue_date=issue_date,
+        sale_date=dates.sale_date,
         seller=config.seller(),
         buyer=buyer_of(personal),
         lines=invoice_lines(source),
         currency=source.currency,
         exchange=exchange,
         payment=Payment(
-            form=PaymentForm.TRANSFER, paid_on=issue_date, bank_account=config.bank_account
+            form=PaymentForm.TRANSFER, paid_on=dates.paid_on, bank_account=config.bank_account
         ),
         order=OrderRef(number=row.external_id, ordered_on=row.first_seen_at.date()),
     )

@@ -1,7 +1,8 @@
 """Sending issued invoices to KSeF and recording what came back (R8: state before, result after).
 
-Invoices go in groups through ``KsefClient.send`` (up to ``online_max`` in one online session,
-more in a batch session — KSeF allows 180 online invoices/h). Before the call the group is marked
+Invoices go in groups through the ``KsefPort`` (``service.invoice_ports``; ``KsefClient`` sends up
+to ``online_max`` in one online session, more in a batch session — KSeF allows 180 online
+invoices/h). Before the call the group is marked
 ``sent`` and committed; the exact stored bytes are sent.
 A crash in between is repaired by sending the same bytes again: KSeF answers 440 and the client
 resolves it to the original KSeF number (``already_submitted``) — one invoice, one number.
@@ -12,10 +13,8 @@ switches to offline mode (``offline-pending`` with the legal deadline; resent la
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
 from omnistock.domain.invoicing.offline import OfflineMode, submission_deadline
@@ -27,21 +26,12 @@ from omnistock.invoicing.ksef import (
     KsefUnavailable,
     Outcome,
 )
+from omnistock.service.invoice_ports import IncidentSink, KsefPort
 from omnistock.store.invoice_repository import InvoiceStatus, InvoiceUnitOfWork, StoredInvoice
 
 __all__ = ["IncidentSink", "KsefPort", "SendSummary", "send_pending"]
 
 TO_SEND = (InvoiceStatus.ISSUED, InvoiceStatus.OFFLINE_PENDING, InvoiceStatus.SENT)
-
-
-class KsefPort(Protocol):
-    def send(
-        self, files: Sequence[tuple[str, bytes]], *, offline_mode: bool = False
-    ) -> BatchReport: ...
-
-
-class IncidentSink(Protocol):
-    def record(self, occurrences: list[Occurrence], *, now: datetime) -> object: ...
 
 
 @dataclass

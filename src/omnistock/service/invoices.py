@@ -39,14 +39,19 @@ from omnistock.domain.invoicing import (
 from omnistock.domain.invoicing import correct as correct_document
 from omnistock.domain.orders import OrderStatus, UnknownOrder
 from omnistock.invoicing.fa3 import render
-from omnistock.invoicing.nbp import RateSource
 from omnistock.privacy.retention import invoice_retention_end
 from omnistock.service.invoice_build import OrderFacts, build_invoice, check_eligible
 from omnistock.service.invoice_config import InvoicingConfig
 from omnistock.service.invoice_documents import dump_document, load_document, read_parties
-from omnistock.service.invoice_send import IncidentSink, SendSummary, occurrence, send_pending
+from omnistock.service.invoice_ports import IncidentSink, RateSource
+from omnistock.service.invoice_send import SendSummary, occurrence, send_pending
 from omnistock.service.order_privacy import PersonalSealer, PrivacySealer
-from omnistock.store.invoice_repository import InvoiceStatus, InvoiceUnitOfWork, StoredInvoice
+from omnistock.store.invoice_repository import (
+    LOOKUP_HASHES,
+    InvoiceStatus,
+    InvoiceUnitOfWork,
+    StoredInvoice,
+)
 
 __all__ = [
     "SendSummary",
@@ -130,7 +135,8 @@ def issue_for_order(
             taken = uow.invoices.take_number(config.series, invoice.seller.nip, today)
             invoice = dataclasses.replace(invoice, number=taken.number)
             numbered = {"series": config.series.name, "period": taken.period, "seq": taken.seq}
-            values = _written(invoice, "VAT", now) | numbered
+            lookups = {name: source.row._mapping[name] for name in LOOKUP_HASHES}
+            values = _written(invoice, "VAT", now) | numbered | lookups
             invoice_id = _put(uow, existing, order_id, values, now)
             uow.invoices.mark_order_invoiced(order_id, now)
             uow.invoices.seal_plain()
