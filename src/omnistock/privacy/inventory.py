@@ -103,6 +103,30 @@ INVOICES = PersonalTable(
             format=FieldFormat.BYTES,
             description="the FA(3) invoice document: buyer's name, NIP and address",
         ),
+        PersonalField(
+            column="buyer_email_hash",
+            purpose=_L,
+            basis=_O,
+            format=FieldFormat.HASH,
+            identifier=IdentifierKind.EMAIL,
+            description="the order's keyed e-mail hash, to find the invoice on request",
+        ),
+        PersonalField(
+            column="buyer_phone_hash",
+            purpose=_L,
+            basis=_O,
+            format=FieldFormat.HASH,
+            identifier=IdentifierKind.PHONE,
+            description="the order's keyed phone hash, to find the invoice on request",
+        ),
+        PersonalField(
+            column="buyer_ref_hash",
+            purpose=_L,
+            basis=_O,
+            format=FieldFormat.HASH,
+            identifier=IdentifierKind.CUSTOMER,
+            description="the order's keyed hash of the channel's buyer id",
+        ),
     ),
 )
 

@@ -43,6 +43,7 @@ from omnistock.store.tables import products
 from omnistock.store.unit_of_work import SqlUnitOfWork
 
 __all__ = [
+    "LOOKUP_HASHES",
     "InvoiceStatus",
     "InvoiceUnitOfWork",
     "OrderSource",
@@ -53,6 +54,8 @@ __all__ = [
 
 
 XML_TABLE = "invoices"
+LOOKUP_HASHES = ("buyer_email_hash", "buyer_phone_hash", "buyer_ref_hash")
+"""The buyer's keyed look-up hashes, copied from the order (privacy access/erasure requests)."""
 
 
 class InvoiceStatus(StrEnum):
@@ -203,8 +206,15 @@ class SqlInvoiceRepository:
         self._conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(**values))
 
     def link_correction(self, invoice_id: int, corrected_id: int, reason: str, kind: int) -> None:
+        """Link a correction to the document it corrects; it takes that buyer's look-up hashes."""
         row = {"invoice_id": invoice_id, "corrected_id": corrected_id, "reason": reason}
         self._conn.execute(insert(invoice_corrections).values(**row, correction_type=kind))
+        src = invoices.alias("src")
+        copied = {
+            name: select(src.c[name]).where(src.c.id == corrected_id).scalar_subquery()
+            for name in LOOKUP_HASHES
+        }
+        self._conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(copied))
 
     def get(self, invoice_id: int) -> StoredInvoice | None:
         row = self._conn.execute(select(invoices).where(invoices.c.id == invoice_id)).first()

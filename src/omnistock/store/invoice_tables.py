@@ -8,6 +8,8 @@
   input) has no number. The buyer's data lives only inside ``xml`` (the legal document), stored
   sealed (privacy ``Sealer``, bytes format, declared in ``omnistock.privacy.inventory``; read and
   written through ``invoice_repository``); ``sha256`` is the hash of the plain XML sent to KSeF.
+  ``buyer_*_hash`` are the order's keyed look-up hashes (a correction copies its invoice's), so a
+  data subject's request finds the invoices.
 - ``invoice_corrections`` — correction → corrected document (an invoice or an earlier correction).
 - ``invoice_counters`` — the last sequence per (seller NIP, series, period), taken with an atomic
   ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` in the transaction that writes the invoice.
@@ -65,6 +67,9 @@ invoices = Table(
     Column("retention_until", TS),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
+    Column("buyer_email_hash", String(64), info={"personal": "lookup"}),
+    Column("buyer_phone_hash", String(64), info={"personal": "lookup"}),
+    Column("buyer_ref_hash", String(64), info={"personal": "lookup"}),
     UniqueConstraint("seller_nip", "kind", "number"),
     Index(None, "status"),
 )
