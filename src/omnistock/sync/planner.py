@@ -7,8 +7,10 @@ Rules, in order:
    pushed for that offer is dropped;
 3. **never resend the unchanged** — ``desired == last_pushed`` is dropped;
 4. **decreases first** — decreases (and offers with nothing pushed yet) before increases,
-   biggest drop first; on a ``zero_means_end`` channel the zeros (offer endings) form their own
-   batches, first;
+   biggest drop first; on a ``zero_means_end`` channel the zeros (offer endings) go first of
+   all — in the same batches as the other changes: the adapter turns them into its ending
+   command inside the same push (Allegro: a publication ``END`` next to the quantity
+   commands), so endings cost no extra push;
 5. **chunk** to ``max_batch``.
 
 >>> from datetime import UTC, datetime
@@ -75,6 +77,10 @@ def _order_key(change: ListingChange) -> tuple[int, int, str]:
     return (0 if change.is_decrease else 1, -change.drop, change.offer_id)
 
 
+def _ending_first_key(change: ListingChange) -> tuple[int, int, int, str]:
+    return (0 if change.desired == 0 else 1, *_order_key(change))
+
+
 def _item(change: ListingChange) -> PushItem:
     return PushItem(
         offer_id=change.offer_id,
@@ -96,10 +102,6 @@ def plan(
     """Batches to send, in sending order (see the module docstring for the rules)."""
     if max_batch < 1:
         raise ValueError("max_batch must be at least 1")
-    wanted = sorted((c for c in coalesce(changes) if _wanted(c)), key=_order_key)
-    items = [_item(c) for c in wanted]
-    if not zero_means_end:
-        return _chunks(items, max_batch)
-    zeros = [i for i in items if i.quantity == 0]
-    rest = [i for i in items if i.quantity != 0]
-    return _chunks(zeros, max_batch) + _chunks(rest, max_batch)
+    key = _ending_first_key if zero_means_end else _order_key
+    wanted = sorted((c for c in coalesce(changes) if _wanted(c)), key=key)
+    return _chunks([_item(c) for c in wanted], max_batch)

@@ -205,7 +205,8 @@ def test_zero_ends_offer_on_zero_means_end_channel(db: Db, make_worker: MakeWork
     worker, fake = make_worker(capabilities=default_capabilities(zero_means_end=True))
     worker.run_once()
     assert fake.ended == {"a"}
-    assert [r.size for r in fake.call_log] == [1, 1]
+    assert [r.size for r in fake.call_log] == [2]  # the ending rides in the same push
+    assert fake.quantity("b") == 5
 
 
 def test_second_holder_cannot_push_a_leased_channel(

@@ -79,10 +79,13 @@ def test_batch_sizes_respect_max_batch(max_batch: int) -> None:
     assert len(batches) == -(-103 // max_batch)
 
 
-def test_zero_means_end_puts_endings_in_their_own_first_batches() -> None:
-    rows = [_change("z1", 0, 4), _change("d", 2, 4), _change("z2", 0, 1), _change("u", 9, 1)]
+def test_zero_means_end_puts_endings_first_in_the_same_batches() -> None:
+    rows = [_change("z1", 0, 4), _change("d", 1, 9), _change("z2", 0, 1), _change("u", 9, 1)]
     batches = plan(rows, max_batch=10, zero_means_end=True)
-    assert [[i.offer_id for i in b] for b in batches] == [["z1", "z2"], ["d", "u"]]
+    # endings first (even before the bigger drop d), no batch of their own: no extra push
+    assert [[i.offer_id for i in b] for b in batches] == [["z1", "z2", "d", "u"]]
+    chunked = plan(rows, max_batch=3, zero_means_end=True)
+    assert [[i.offer_id for i in b] for b in chunked] == [["z1", "z2", "d"], ["u"]]
 
 
 def test_items_carry_previous_and_observation() -> None:
