@@ -166,7 +166,11 @@ def test_sections_render_what_exists(viewer, seeded, monkeypatch) -> None:
 
     orders = viewer.get("/dashboard/section/orders").text
     assert "nie skonfigurowano" not in orders
-    missing = sections.Section(key="invoices", load=sections.status_section("no_such_table"))
+
+    def broken(_engine):
+        raise LookupError("no such table")
+
+    missing = sections.Section(key="invoices", load=broken)
     monkeypatch.setitem(sections.SECTIONS, "invoices", missing)
     assert "nie skonfigurowano" in viewer.get("/dashboard/section/invoices").text
     assert viewer.get("/dashboard/section/nothing").status_code == 404

@@ -9,10 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from omnistock.entrypoints.api import readmodel
 from omnistock.entrypoints.api.auth import Public, Viewer
 from omnistock.entrypoints.api.metrics import CONTENT_TYPE_LATEST
 from omnistock.entrypoints.api.state import api_state
+from omnistock.store import operations_repository as figures
 
 __all__ = ["router"]
 
@@ -32,7 +32,7 @@ def healthz() -> dict[str, str]:
 def readyz(request: Request) -> JSONResponse:
     """200 when the database answers (503 otherwise); ``worker`` is fresh, stale or unknown."""
     app = api_state(request).app
-    ok, reason = readmodel.database_ok(app.engine)
+    ok, reason = figures.database_ok(app.engine)
     body: dict[str, Any] = {"status": "ok" if ok else "unavailable", "database": reason or "ok"}
     body |= worker_state(app.engine, app.clock.now()) if ok else {"worker": "unknown"}
     return JSONResponse(body, status_code=200 if ok else 503)
@@ -40,8 +40,8 @@ def readyz(request: Request) -> JSONResponse:
 
 def worker_state(engine: Any, now: datetime) -> dict[str, Any]:
     """Fresh/stale from the newest worker heartbeat, else from the last channel call."""
-    beat = readmodel.last_heartbeat_at(engine)
-    last = readmodel.last_attempt_at(engine)
+    beat = figures.last_heartbeat_at(engine)
+    last = figures.last_attempt_at(engine)
     seen = max((t for t in (beat, last) if t is not None), default=None)
     state = "unknown" if seen is None else ("fresh" if now - seen <= FRESH else "stale")
     return {

@@ -1,33 +1,56 @@
 """``/metrics``: Prometheus text from a registry owned by one app (no global state).
 
-Gauges are computed at scrape time from the database: listings per channel and sync state,
-dirty listings, channel API calls and 429s (from the sync attempts table, as counters),
-sync incidents, and rows per status of later areas' tables when they exist. The API's own
-requests are counted by a middleware.
+The API process is not the worker, so every sync figure is read from the database when
+Prometheus scrapes (``store.operations_repository.read_figures``: a fixed number of aggregate
+queries in one transaction). Families, labels and meaning:
+
+============================================ ================== ===============================
+metric                                       labels             what
+============================================ ================== ===============================
+``omnistock_pushes_total``                   channel, outcome   push batches by status
+                                                                (done, failed, pending, sending)
+``omnistock_pushed_items_total``             channel, outcome   items sent by result (ok,
+                                                                retryable, permanent, pending)
+``omnistock_push_batch_size``                channel            histogram: items per batch
+``omnistock_propagation_latency_seconds``    channel            histogram: committed stock
+                                                                change → channel confirmed
+``omnistock_channel_api_calls_total``        channel, outcome   channel API calls
+``omnistock_channel_http_429_total``         channel            calls answered 429
+``omnistock_listings_state``                 channel, state     listings per sync state
+``omnistock_listings_dirty``                 channel            desired ≠ last pushed
+``omnistock_listings_held``                  channel            held by the safety guard
+``omnistock_listings_dead``                  channel            given up (an incident each)
+``omnistock_sync_incidents``                 channel            dead-item records
+``omnistock_orders_imported_total``          channel            orders imported
+``omnistock_orders``                         status             orders per status
+``omnistock_invoices``                       status             invoices per (KSeF) status
+``omnistock_incidents``                      status             incidents per state
+``omnistock_incidents_open``                 severity           open or acknowledged incidents
+``omnistock_holds``                          status             safety holds per status
+``omnistock_api_requests_total``             method, route,     requests served by this process
+                                             status
+============================================ ================== ===============================
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
-from omnistock.entrypoints.api import readmodel
-from omnistock.store.sync_repository import SyncStore
+from omnistock.store.operations_repository import Histogram, OperationsFigures, read_figures
 
-__all__ = ["AREA_TABLES", "CONTENT_TYPE_LATEST", "ApiMetrics", "DatabaseCollector"]
-
-AREA_TABLES = {
-    "holds": ("safety_holds", "status"),
-    "incidents": ("incidents", "state"),
-    "orders": ("orders", "status"),
-    "invoices": ("invoices", "status"),
-}
-"""Metric name suffix → (table, state column) of a later area, counted once the table exists."""
+__all__ = ["CONTENT_TYPE_LATEST", "ApiMetrics", "DatabaseCollector"]
 
 
 class DatabaseCollector(Collector):
@@ -37,66 +60,93 @@ class DatabaseCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[Metric]:
-        yield from self._listings()
-        yield from self._calls()
-        incidents = GaugeMetricFamily(
-            "omnistock_sync_incidents",
-            "Sync incidents (dead items) per channel",
-            labels=["channel"],
-        )
-        for channel, count in readmodel.incident_count(self.engine).items():
-            incidents.add_metric([channel], count)
-        yield incidents
-        yield from self._areas()
+        figures = read_figures(self.engine)
+        yield from _sync(figures)
+        yield from _listings(figures)
+        yield from _business(figures)
 
-    def _listings(self) -> Iterator[Metric]:
-        store = SyncStore(self.engine)
-        states = GaugeMetricFamily(
-            "omnistock_listings_state",
-            "Listings per channel and sync state",
-            labels=["channel", "state"],
-        )
-        dirty = GaugeMetricFamily(
-            "omnistock_listings_dirty",
-            "Listings whose desired differs from last pushed",
-            labels=["channel"],
-        )
-        for channel in store.known_channels():
-            for state, count in store.state_counts(channel).items():
-                states.add_metric([channel, state], count)
-            dirty.add_metric([channel], store.dirty_count(channel))
-        yield states
-        yield dirty
 
-    def _calls(self) -> Iterator[Metric]:
-        calls = CounterMetricFamily(
-            "omnistock_channel_api_calls",
-            "Channel API calls by outcome",
-            labels=["channel", "outcome"],
-        )
-        throttled = CounterMetricFamily(
-            "omnistock_channel_http_429", "Channel API calls answered 429", labels=["channel"]
-        )
-        per_channel: dict[str, int] = {}
-        for channel, outcome, count, limited in readmodel.attempt_counts(self.engine):
-            calls.add_metric([channel, outcome], count)
-            per_channel[channel] = per_channel.get(channel, 0) + limited
-        for channel, limited in per_channel.items():
-            throttled.add_metric([channel], limited)
-        yield calls
-        yield throttled
+def _family(
+    kind: type[CounterMetricFamily] | type[GaugeMetricFamily],
+    name: str,
+    doc: str,
+    labels: list[str],
+    values: Mapping[Any, int],  # keys: tuples of label values
+) -> Metric:
+    family = kind(name, doc, labels=labels)
+    for key, value in sorted(values.items()):
+        family.add_metric(list(key), value)
+    return family
 
-    def _areas(self) -> Iterator[Metric]:
-        for name, (table, column) in AREA_TABLES.items():
-            counts = readmodel.status_counts(self.engine, table, column)
-            if counts is None:
-                continue
-            family = GaugeMetricFamily(
-                f"omnistock_{name}", f"Rows of {table} per {column}", labels=["status"]
-            )
-            for status, count in counts.items():
-                family.add_metric([status], count)
-            yield family
+
+def _by_one(values: Mapping[str, int]) -> dict[tuple[str, ...], int]:
+    return {(k,): v for k, v in values.items()}
+
+
+def _histogram(name: str, doc: str, values: Mapping[str, Histogram]) -> Metric:
+    family = HistogramMetricFamily(name, doc, labels=["channel"])
+    for channel, h in sorted(values.items()):
+        buckets = [(_le(b), float(n)) for b, n in zip(h.bounds, h.cumulative, strict=True)]
+        buckets.append(("+Inf", float(h.count)))
+        family.add_metric([channel], buckets=buckets, sum_value=h.total)
+    return family
+
+
+def _le(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
+def _sync(f: OperationsFigures) -> Iterator[Metric]:
+    yield _family(CounterMetricFamily, "omnistock_pushes", "Push batches by status",
+                  ["channel", "outcome"], f.pushes)  # fmt: skip
+    yield _family(CounterMetricFamily, "omnistock_pushed_items", "Items pushed by result",
+                  ["channel", "outcome"], f.pushed_items)  # fmt: skip
+    yield _histogram("omnistock_push_batch_size", "Items per push batch", f.batch_sizes)
+    yield _histogram(
+        "omnistock_propagation_latency_seconds",
+        "Committed stock change to channel-confirmed quantity",
+        f.latency,
+    )
+    calls = {(c.channel, c.outcome): c.calls for c in f.calls}
+    throttled: dict[tuple[str, ...], int] = {}
+    for c in f.calls:
+        throttled[(c.channel,)] = throttled.get((c.channel,), 0) + c.throttled
+    yield _family(CounterMetricFamily, "omnistock_channel_api_calls",
+                  "Channel API calls by outcome", ["channel", "outcome"], calls)  # fmt: skip
+    yield _family(CounterMetricFamily, "omnistock_channel_http_429",
+                  "Channel API calls answered 429", ["channel"], throttled)  # fmt: skip
+    yield _family(GaugeMetricFamily, "omnistock_sync_incidents",
+                  "Sync incidents (dead items) per channel", ["channel"],
+                  _by_one(f.sync_incidents))  # fmt: skip
+
+
+def _listings(f: OperationsFigures) -> Iterator[Metric]:
+    yield _family(GaugeMetricFamily, "omnistock_listings_state",
+                  "Listings per channel and sync state", ["channel", "state"],
+                  f.listing_states)  # fmt: skip
+    dirty = {(ch,): f.dirty.get(ch, 0) for ch in f.channels}
+    yield _family(GaugeMetricFamily, "omnistock_listings_dirty",
+                  "Listings whose desired differs from last pushed", ["channel"],
+                  dirty)  # fmt: skip
+    for state, doc in (("held", "Listings held by the safety guard"),
+                       ("dead", "Listings given up after the last attempt")):  # fmt: skip
+        values = {(ch,): f.listing_states.get((ch, state), 0) for ch in f.channels}
+        yield _family(GaugeMetricFamily, f"omnistock_listings_{state}", doc, ["channel"], values)
+
+
+def _business(f: OperationsFigures) -> Iterator[Metric]:
+    yield _family(CounterMetricFamily, "omnistock_orders_imported",
+                  "Orders imported per channel", ["channel"],
+                  _by_one(f.orders_by_channel))  # fmt: skip
+    for name, doc, label, values in (
+        ("omnistock_orders", "Orders per status", "status", f.orders_by_status),
+        ("omnistock_invoices", "Invoices per (KSeF) status", "status", f.invoices_by_status),
+        ("omnistock_incidents", "Incidents per state", "status", f.incidents_by_state),
+        ("omnistock_incidents_open", "Open or acknowledged incidents per severity",
+         "severity", f.open_incidents),
+        ("omnistock_holds", "Safety holds per status", "status", f.holds_by_status),
+    ):  # fmt: skip
+        yield _family(GaugeMetricFamily, name, doc, [label], _by_one(values))
 
 
 class ApiMetrics:

@@ -2,10 +2,10 @@
 
 Holds and incidents have their own pages (``dashboard/actions.py``).
 
-Each :class:`Section` reads what exists and says "not configured" when its table is missing.
-A later area replaces its entry in :data:`SECTIONS` with its own ``load`` (one line in its own
-module is enough: ``SECTIONS["orders"] = Section(key="orders", load=my_loader)``) — loaders
-return counts or rows that contain **no personal data** (viewers see every section).
+Each :class:`Section` loads its rows through a service or store reader; one that fails to
+load shows "not configured" (:func:`safe_load`). An area adds its entry to :data:`SECTIONS`
+(one line in its own module: ``SECTIONS["orders"] = Section(key="orders", load=loader)``);
+loaders return counts or rows that contain **no personal data** (viewers see every section).
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from omnistock.entrypoints.api import readmodel
 from omnistock.store.sync_repository import SyncStore
 
-__all__ = ["SECTIONS", "Section", "SectionData", "status_section"]
+__all__ = ["SECTIONS", "Section", "SectionData", "safe_load"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,20 +33,6 @@ class SectionData:
 class Section:
     key: str  # also the label key in i18n.LABELS
     load: Callable[[Engine], SectionData]
-
-
-def status_section(table: str, column: str = "status") -> Callable[[Engine], SectionData]:
-    """Rows of ``table`` per status, or "not configured" while the table does not exist."""
-
-    def load(engine: Engine) -> SectionData:
-        counts = readmodel.status_counts(engine, table, column)
-        if counts is None:
-            return SectionData(configured=False)
-        return SectionData(
-            configured=True, columns=("status", "count"), rows=sorted(counts.items())
-        )
-
-    return load
 
 
 def sync_incidents(engine: Engine) -> SectionData:
@@ -66,9 +51,6 @@ def sync_incidents(engine: Engine) -> SectionData:
 
 SECTIONS: dict[str, Section] = {
     "sync_dead": Section(key="sync_dead", load=sync_incidents),
-    "orders": Section(key="orders", load=status_section("orders")),
-    "invoices": Section(key="invoices", load=status_section("invoices")),
-    "compliance": Section(key="compliance", load=status_section("compliance_violations")),
 }
 
 
