@@ -1,5 +1,8 @@
 """The ``omnistock`` command line: one Typer app, one sub-app module per area.
 
+Area modules are imported only when one of their commands runs (``areas.COMMANDS``), so
+``omnistock --help`` and light commands start without FastAPI, SQLAlchemy, lxml or fpdf.
+
 Entry points stay thin (parse → service → render). Domain errors are translated here, once:
 the message naming the field goes to stderr and the exit code is 2.
 """
@@ -14,6 +17,7 @@ from typing import Annotated
 import typer
 
 from omnistock.domain.errors import DomainError
+from omnistock.entrypoints.cli.areas import LazyGroup
 
 EXIT_BAD_INPUT = 2
 
@@ -24,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    cls=LazyGroup,
 )
 
 
@@ -56,22 +61,21 @@ def root(
 
 @cache
 def _register() -> None:
-    """Attach every area's commands (once); each module exposes ``register(app)``."""
+    """Import every area module now (commands are otherwise loaded on first use)."""
     from omnistock.entrypoints.cli import areas
 
-    for register in areas.REGISTRY:
-        register(app)
+    areas.load_all()
 
 
 def main() -> None:
     """Console-script entry point; a domain error prints its message and exits with 2."""
-    from omnistock.entrypoints.cli import render
     from omnistock.privacy.redaction import install_redaction
 
     install_redaction()  # no personal data in any log record (docs/privacy.md §2)
-    _register()
     try:
         app(prog_name="omnistock")
     except DomainError as exc:
+        from omnistock.entrypoints.cli import render
+
         render.error(str(exc))
         sys.exit(EXIT_BAD_INPUT)
