@@ -89,3 +89,23 @@ def test_incidents_ack_and_resolve(client, seeded, as_role) -> None:
     assert again.status_code == 409
     missing = client.post("/api/v1/incidents/nope/ack", headers=as_role("operator"))
     assert missing.status_code == 404
+
+
+def test_incident_ids_with_slashes_work_in_paths(client, seeded, as_role) -> None:
+    from urllib.parse import quote
+
+    occurrence = Occurrence(
+        kind=IncidentKind.INVOICE_REJECTED, severity=Severity.WARNING, subject="FV/2026/11/0001"
+    )
+    parts = safety_parts(seeded.engine, {})
+    (incident,) = parts.incidents.record([occurrence], now=seeded.clock.now())
+    assert "/" in incident.id
+    acked = client.post(f"/api/v1/incidents/{incident.id}/ack", headers=as_role("operator"))
+    assert acked.status_code == 200, acked.text
+    assert (acked.json()["id"], acked.json()["state"]) == (incident.id, "acknowledged")
+    encoded = quote(incident.id, safe="")  # %2F, as a careful client sends it
+    resolved = client.post(f"/api/v1/incidents/{encoded}/resolve", headers=as_role("operator"))
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.json()["state"] == "resolved"
+    viewer = client.post(f"/api/v1/incidents/{incident.id}/ack", headers=as_role("viewer"))
+    assert viewer.status_code == 403

@@ -1,4 +1,8 @@
-"""``/api/v1/incidents``: open incidents; acknowledge or resolve (operator)."""
+"""``/api/v1/incidents``: open incidents; acknowledge or resolve (operator).
+
+Incident ids embed their subject (``invoice_rejected:-:FV/2026/11/0001@2026-…``), so ``{id}`` is
+a path parameter that may contain ``/`` (sent as is or percent-encoded as ``%2F``).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ def list_incidents(
     return result
 
 
-@router.post("/{id}/ack")
+@router.post("/{id:path}/ack")
 def acknowledge(request: Request, id: str, who: Operator) -> dict[str, Any]:
     """Someone is on it: escalation stops (409 unless open)."""
     now = api_state(request).app.clock.now()
@@ -40,7 +44,7 @@ def acknowledge(request: Request, id: str, who: Operator) -> dict[str, Any]:
     return result
 
 
-@router.post("/{id}/resolve")
+@router.post("/{id:path}/resolve")
 def resolve(request: Request, id: str, who: Operator) -> dict[str, Any]:
     """The problem cleared (409 if already resolved)."""
     now = api_state(request).app.clock.now()
