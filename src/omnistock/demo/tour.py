@@ -76,6 +76,8 @@ class Tour:
         self._tried: set[tuple[str, str]] = set()
         self.compliance: Any = None
         self.zero_feed: dict[str, int] | None = None
+        self.unread: set[str] = set()
+        """Order feeds not read to the end since the last buyer (settling waits for them)."""
 
     # -- start -------------------------------------------------------------------------------
     def start(self, sealer: PrivacySealer, invoicing: InvoicingConfig) -> None:
@@ -115,7 +117,7 @@ class Tour:
 
     def import_orders(self) -> None:
         engine = self.app.engine
-        for feed in self.feeds.values():
+        for name, feed in self.feeds.items():
             try:
                 import_channel(
                     lambda: OrderUnitOfWork(engine), feed, sealer=self.sealer,
@@ -123,6 +125,8 @@ class Tour:
                 )  # fmt: skip
             except ChannelError:  # 5xx/429: the cursor did not move; the next cycle retries
                 self.log.import_failures += 1
+            else:
+                self.unread.discard(name)
 
     def issue_invoices(self) -> None:
         """Invoices for new paid B2B orders (the service refuses consumers), sent to KSeF."""
@@ -178,12 +182,21 @@ class Tour:
 
     # -- the end -----------------------------------------------------------------------------
     def settle(self, faults_off: Callable[[], None], max_cycles: int = 30) -> None:
-        """Faults off, no more buyers: cycles until nothing is dirty, then a reconcile pass."""
+        """Faults off, no more buyers: cycles until every order feed was read to the end and
+        nothing is dirty, then a reconcile pass.
+
+        Amazon's ``searchOrders`` refills one request per 180 s once its burst of 20 is spent,
+        so after a long trading phase its feed may answer 429 for several cycles: the last
+        orders are imported only when a read succeeds, and their stock effect pushed after.
+        """
         faults_off()
+        self.unread = set(self.feeds)
         for _ in range(max_cycles):
             self.cycle(0)
-            if not self.dirty():
+            if not self.unread and not self.dirty():
                 break
+        if self.unread:
+            self.log.notes.append(f"order feeds not read after settling: {sorted(self.unread)}")
         self.worker.reconcile()
         for _ in range(3):
             self.cycle(0)
