@@ -7,7 +7,10 @@ shipped = true                    # use the packs shipped with omnistock
 upcoming_days = 30                # look-ahead for rules that start soon
 lang = "pl"                       # language of messages: pl | en
 state = "compliance-state.json"   # what daily runs already alerted on
-block_push = false                # hold pushes breaking an error rule in force (not wired yet)
+block_push = false                # worker: hold pushes of offers breaking an error rule in force
+daily = true                      # worker: check once a day, store results, raise incidents
+listings = ["listings.csv"]       # worker: listing files checked daily (relative to this file)
+from_channels = true              # worker: also read the offers of configured Allegro accounts
 ```
 """
 
@@ -23,7 +26,17 @@ from omnistock.domain.errors import InvalidValue
 
 __all__ = ["ComplianceConfig"]
 
-_KEYS = {"packs", "shipped", "upcoming_days", "lang", "state", "block_push"}
+_KEYS = {
+    "packs",
+    "shipped",
+    "upcoming_days",
+    "lang",
+    "state",
+    "block_push",
+    "daily",
+    "listings",
+    "from_channels",
+}
 
 
 def _bool(section: Mapping[str, Any], key: str, default: bool) -> bool:
@@ -50,6 +63,9 @@ class ComplianceConfig:
     lang: Lang = Lang.PL
     state: Path | None = None
     block_push: bool = False
+    daily: bool = True
+    listings: tuple[Path, ...] = ()
+    from_channels: bool = True
 
     @classmethod
     def from_section(cls, section: Mapping[str, Any], base: Path) -> ComplianceConfig:
@@ -60,6 +76,9 @@ class ComplianceConfig:
         packs = section.get("packs", [])
         if not isinstance(packs, list):
             raise InvalidValue("must be a list of file paths", field="compliance.packs")
+        listings = section.get("listings", [])
+        if not isinstance(listings, list):
+            raise InvalidValue("must be a list of file paths", field="compliance.listings")
         days = section.get("upcoming_days", 30)
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise InvalidValue("must be a whole number ≥ 0", field="compliance.upcoming_days")
@@ -75,4 +94,7 @@ class ComplianceConfig:
             lang=lang,
             state=_path(state, "state", base) if state is not None else None,
             block_push=_bool(section, "block_push", False),
+            daily=_bool(section, "daily", True),
+            listings=tuple(_path(p, "listings", base) for p in listings),
+            from_channels=_bool(section, "from_channels", True),
         )

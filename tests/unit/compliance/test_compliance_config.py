@@ -26,6 +26,14 @@ def test_defaults_and_relative_paths(tmp_path: Path) -> None:
         False,
         True,
     )
+    worker = ComplianceConfig.from_section(
+        {"listings": ["l.csv"], "daily": False, "from_channels": False}, tmp_path
+    )
+    assert (worker.listings, worker.daily, worker.from_channels) == (
+        (tmp_path / "l.csv",),
+        False,
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -39,6 +47,10 @@ def test_defaults_and_relative_paths(tmp_path: Path) -> None:
         ({"lang": "de"}, "compliance.lang"),
         ({"shipped": "yes"}, "compliance.shipped"),
         ({"state": 3}, "compliance.state"),
+        ({"listings": "a.csv"}, "compliance.listings"),
+        ({"listings": [1]}, "compliance.listings"),
+        ({"daily": 1}, "compliance.daily"),
+        ({"from_channels": "no"}, "compliance.from_channels"),
     ],
 )
 def test_bad_values_name_the_key(section, field, tmp_path: Path) -> None:
