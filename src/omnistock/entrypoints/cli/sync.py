@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from omnistock.bootstrap import App, channel_accounts, channel_adapters, order_polling
+from omnistock.bootstrap import App, channel_accounts, channel_adapters, invoice_job, order_polling
+from omnistock.compliance.worker import worker_compliance
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.entrypoints.cli.safety import worker_parts
@@ -40,6 +41,9 @@ def _worker(app: App, *, lease_ttl_s: float = 60.0, orders: bool = False) -> Wor
     polling = order_polling(app, accounts, os.environ) if orders else None
     tick = [polling, *tick] if polling is not None else tick
     tick = [*tick, daily_tick(app.engine)]  # retention sweep, at most once a day
+    invoicing = invoice_job(app, os.environ) if orders else None  # [invoicing]: issue + KSeF
+    tick = [*tick, invoicing] if invoicing is not None else tick
+    config, tick = worker_compliance(app, accounts, config, tick)  # daily rule check, push guard
     return Worker(
         store=SyncStore(app.engine),
         adapters=adapters,
