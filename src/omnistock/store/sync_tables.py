@@ -8,6 +8,8 @@ They share the store's ``metadata`` so the migration-vs-models check covers them
 - ``sync_attempts`` — every call: outcome, HTTP status, duration, error.
 - ``sync_channels`` — one row per channel account: budget state, breaker state, lease,
   last success.
+- ``sync_operation_budgets`` — per channel account and push operation with its own documented
+  limit (Amazon ``feed`` vs ``patch``): the same token-bucket state as the account budget.
 - ``sync_listing_state`` — per offer: ``idle | in_flight | retry | held | dead | error``, attempt
   count, next attempt time, what was last pushed and when it was observed.
 - ``sync_incidents`` — incident-ready records (dead items); the notifier picks them up later.
@@ -36,6 +38,7 @@ __all__ = [
     "sync_channels",
     "sync_incidents",
     "sync_listing_state",
+    "sync_operation_budgets",
 ]
 
 TS = DateTime(timezone=True)
@@ -102,6 +105,18 @@ sync_channels = Table(
     Column("lease_holder", String(100)),
     Column("lease_expires_at", TS),
     Column("last_success_at", TS),
+)
+
+sync_operation_budgets = Table(
+    "sync_operation_budgets",
+    metadata,
+    Column("channel", String(100), primary_key=True),
+    Column("operation", String(32), primary_key=True),
+    Column("requests", Float, nullable=False),
+    Column("changes", Float, nullable=False),
+    Column("scale", Float, nullable=False, server_default="1"),
+    Column("updated_at", TS, nullable=False),
+    Column("blocked_until", TS),
 )
 
 sync_listing_state = Table(
