@@ -42,6 +42,7 @@ __all__ = [
     "PermanentChannelError",
     "PushBatch",
     "PushItem",
+    "PushOperation",
     "PushReport",
     "RateLimited",
     "TransientChannelError",
@@ -60,18 +61,37 @@ class ChannelLimits:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PushOperation:
+    """One way ``push`` sends a batch, with its own documented limit (Amazon: ``patch``, ``feed``).
+
+    The adapter uses the first operation of ``Capabilities.operations`` (smallest first) whose
+    ``max_items`` holds the batch. ``requests_per_item``: one request per offer (a PATCH per
+    SKU), so a batch of n costs n requests. ``burst``: the share of ``limits`` the budget lets
+    go at once (the rest refills evenly over the window).
+    """
+
+    name: str
+    max_items: int
+    limits: ChannelLimits
+    burst: float = 0.5
+    requests_per_item: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Capabilities:
     """What a channel can take.
 
     ``zero_means_end``: quantity 0 cannot be set and ends the offer instead (Allegro); resuming
     from 0 must re-activate it. ``async_results``: ``push`` may answer with a pending report
-    whose per-item results come later from ``poll``.
+    whose per-item results come later from ``poll``. ``operations``: push operations with
+    separate limits, smallest ``max_items`` first (empty: one operation, the account ``limits``).
     """
 
     max_batch: int
     zero_means_end: bool
     limits: ChannelLimits
     async_results: bool
+    operations: tuple[PushOperation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
