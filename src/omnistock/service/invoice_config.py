@@ -8,8 +8,13 @@ address = ["ul. Prosta 1", "00-001 Warszawa"]   # line 1, line 2 (country: "coun
 series = "FV/{YYYY}/{MM}/{seq:4}"
 correction_series = "KOR/{YYYY}/{MM}/{seq:4}"
 bank_account = "PL61109010140000071219812874"
-b2b_on_payment = true          # business orders get an invoice when paid
+b2b_on_payment = true          # business orders get an invoice when paid (by the worker)
 qr_base = "https://qr-test.ksef.mf.gov.pl"
+# the worker's invoicing job (``omnistock worker``; service.invoice_jobs)
+issue_every_s = 60             # look for paid business orders without an invoice
+send_every_s = 300             # send what waits to KSeF (KSeF recommends batching)
+auto_since = "2026-11-01"      # only orders first seen from this day (default: all)
+draft_retry_s = 3600           # retry an order whose invoice failed (draft) after this
 ```
 
 The seller is validated when an invoice is built (bad data → a draft and an incident), not here.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from omnistock.domain.errors import InvalidValue
@@ -44,6 +50,10 @@ class InvoicingConfig:
     bank_account: str | None = None
     b2b_on_payment: bool = True
     qr_base: str = DEFAULT_QR_BASE
+    issue_every_s: float = 60.0
+    send_every_s: float = 300.0
+    auto_since: date | None = None
+    draft_retry_s: float = 3600.0
 
     @property
     def seller_key(self) -> str:
@@ -75,7 +85,28 @@ class InvoicingConfig:
             bank_account=section.get("bank_account"),
             b2b_on_payment=bool(section.get("b2b_on_payment", True)),
             qr_base=str(section.get("qr_base", DEFAULT_QR_BASE)).rstrip("/"),
+            issue_every_s=_seconds(section, "issue_every_s", 60),
+            send_every_s=_seconds(section, "send_every_s", 300),
+            auto_since=_day(section, "auto_since"),
+            draft_retry_s=_seconds(section, "draft_retry_s", 3600),
         )
+
+
+def _seconds(section: Mapping[str, Any], key: str, default: float) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InvalidValue("must be a number of seconds ≥ 0", field=f"invoicing.{key}")
+    return float(value)
+
+
+def _day(section: Mapping[str, Any], key: str) -> date | None:
+    value = section.get(key)
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidValue("must be a date YYYY-MM-DD", field=f"invoicing.{key}") from None
 
 
 def _series(section: Mapping[str, Any], key: str, default_name: str, default: str) -> NumberSeries:

@@ -14,7 +14,7 @@ switches to offline mode (``offline-pending`` with the legal deadline; resent la
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
 from omnistock.domain.invoicing.offline import OfflineMode, submission_deadline
@@ -84,6 +84,14 @@ def _outcome(outcome: Outcome, report: BatchReport) -> tuple[str, dict[str, obje
     return "rejected", {"status": InvoiceStatus.REJECTED.value, "error": message}
 
 
+def _waiting(invoice: StoredInvoice) -> str:
+    """The status an invoice that was not sent after all goes back to."""
+    waiting = (
+        InvoiceStatus.ISSUED if invoice.offline_deadline is None else InvoiceStatus.OFFLINE_PENDING
+    )
+    return waiting.value
+
+
 Results = list[tuple[StoredInvoice, str, dict[str, object]]]
 
 
@@ -95,8 +103,8 @@ def _send_group(ksef: KsefPort, group: list[StoredInvoice], offline: bool) -> Re
     except KsefUnavailable as exc:
         return [(i, "offline", _offline(i, exc)) for i in group]
     except KsefRetryable as exc:
-        later: dict[str, object] = {"error": f"retry later: {exc}"}
-        return [(i, "deferred", later) for i in group]
+        return [(i, "deferred", {"status": _waiting(i), "error": f"retry later: {exc}"})
+                for i in group]  # fmt: skip
     except KsefError as exc:
         failed: dict[str, object] = {"status": InvoiceStatus.ISSUED.value, "error": f"KSeF: {exc}"}
         return [(i, "failed", failed) for i in group]
@@ -117,30 +125,51 @@ def send_pending(
     *,
     incidents: IncidentSink,
     limit: int = 10_000,
+    stale_after: timedelta | None = None,
 ) -> SendSummary:
     """Send every issued, offline-pending or unconfirmed invoice, oldest first.
 
     Normal and offline-mode invoices go in separate sends. A rejection is recorded per invoice
     (status ``rejected`` + incident); when KSeF is down, throttling or refusing us, the rest of
     the queue waits for the next run.
+
+    ``stale_after`` (workers): claim the invoices first — an invoice another sender marked
+    ``sent`` less than ``stale_after`` ago is left to it, so two workers never send the same
+    invoice at once; ``None`` (``invoice send``): resend ``sent`` ones at once (crash repair).
     """
     summary = SendSummary()
     with uow:
         queue = uow.invoices.listing(TO_SEND, limit)
     for offline in (True, False):
         group = [i for i in queue if (i.offline_deadline is not None) == offline]
+        group = _claim(uow, group, now, stale_after)
         if not group:
             continue
-        with uow:
-            for invoice in group:
-                uow.invoices.change(invoice.id, {"status": InvoiceStatus.SENT.value})
-            uow.commit()
         results = _send_group(ksef, group, offline)
         _record(uow, results, now)
         _summarise(summary, results, incidents, now)
         if any(outcome not in ("accepted", "rejected") for _, outcome, _ in results):
             break
     return summary
+
+
+def _claim(
+    uow: InvoiceUnitOfWork, group: list[StoredInvoice], now: datetime, stale_after: timedelta | None
+) -> list[StoredInvoice]:
+    """Mark ``group`` as ``sent`` and commit before anything leaves (what this sender may send)."""
+    if not group:
+        return group
+    with uow:
+        if stale_after is None:
+            for invoice in group:
+                uow.invoices.change(invoice.id, {"status": InvoiceStatus.SENT.value,
+                                                 "updated_at": now})  # fmt: skip
+            claimed = {invoice.id for invoice in group}
+        else:
+            ids = [invoice.id for invoice in group]
+            claimed = uow.invoices.claim_for_send(ids, now=now, stale_before=now - stale_after)
+        uow.commit()
+    return [invoice for invoice in group if invoice.id in claimed]
 
 
 def _summarise(

@@ -16,7 +16,7 @@ and correcting call in their transaction.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -237,6 +237,52 @@ class SqlInvoiceRepository:
         if statuses:
             query = query.where(invoices.c.status.in_([s.value for s in statuses]))
         return [StoredInvoice.from_row(r, self.open_xml) for r in self._conn.execute(query)]
+
+    def due_orders(
+        self,
+        statuses: Collection[str],
+        *,
+        retry_drafts_before: datetime,
+        seen_since: datetime | None = None,
+        limit: int = 500,
+    ) -> list[int]:
+        """Ids of orders that want an invoice (``invoice_requested``: a NIP was given or an
+        invoice asked for) in one of ``statuses``, not merged away, without an invoice — or with a
+        draft last tried before ``retry_drafts_before``; oldest first."""
+        o, i = orders.c, invoices.c
+        query = (
+            select(o.id)
+            .select_from(orders.outerjoin(invoices, i.order_id == o.id))
+            .where(o.invoice_requested.is_(True), o.merged.is_(False), o.status.in_(statuses))
+            .where(
+                i.id.is_(None)
+                | ((i.status == InvoiceStatus.DRAFT.value) & (i.updated_at < retry_drafts_before))
+            )
+            .order_by(o.id)
+            .limit(limit)
+        )
+        if seen_since is not None:
+            query = query.where(o.first_seen_at >= seen_since)
+        return [int(r) for r in self._conn.execute(query).scalars()]
+
+    def claim_for_send(
+        self, invoice_ids: Collection[int], *, now: datetime, stale_before: datetime
+    ) -> set[int]:
+        """Mark ``sent`` (at ``now``) those of ``invoice_ids`` still waiting to be sent — issued,
+        offline-pending, or ``sent`` before ``stale_before`` (a sender that died) — and return
+        them: another worker sending the same invoice at the same time gets none of them."""
+        if not invoice_ids:
+            return set()
+        c = invoices.c
+        waiting = c.status.in_([InvoiceStatus.ISSUED.value, InvoiceStatus.OFFLINE_PENDING.value])
+        stale = (c.status == InvoiceStatus.SENT.value) & (c.updated_at < stale_before)
+        stmt = (
+            update(invoices)
+            .where(c.id.in_(sorted(invoice_ids)), waiting | stale)
+            .values(status=InvoiceStatus.SENT.value, updated_at=now)
+            .returning(c.id)
+        )
+        return {int(r) for r in self._conn.execute(stmt).scalars()}
 
     def corrected_by(self, invoice_id: int) -> tuple[int, str, int] | None:
         """``(corrected id, reason, type)`` when ``invoice_id`` is a correction."""
