@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -25,6 +27,9 @@ from omnistock.store.migrate import current_revision, head_revision, upgrade_to_
 from omnistock.store.unit_of_work import SqlUnitOfWork
 from omnistock.sync.registry import adapters_from_env
 
+if TYPE_CHECKING:  # imported when built: invoicing loads lxml and the XSD
+    from omnistock.service.invoice_jobs import InvoiceJob
+
 __all__ = [
     "App",
     "DatabaseUnavailable",
@@ -32,6 +37,7 @@ __all__ = [
     "bootstrap",
     "channel_accounts",
     "channel_adapters",
+    "invoice_job",
     "order_polling",
     "token_cipher",
 ]
@@ -192,4 +198,43 @@ def order_polling(
         sealer=PrivacySealer(sealer),
         contacts=contacts,
         clock=app.clock,
+    )
+
+
+def invoice_job(app: App, environ: Mapping[str, str]) -> InvoiceJob | None:
+    """The worker's invoicing hook (None without ``[invoicing]``): paid business orders get their
+    invoice; sent to KSeF when ``OMNISTOCK_KSEF_NIP``/``_TOKEN`` are set (else only issued).
+
+    Invoices carry personal data, so the privacy keys must be configured (``ConfigError`` if not).
+    """
+    section = app.settings.section("invoicing")
+    if not section:
+        return None
+    import httpx
+
+    from omnistock.invoicing.ksef import KsefClient, KsefSettings
+    from omnistock.invoicing.nbp import NBP_API, NbpApiSource
+    from omnistock.privacy.sealing import Sealer
+    from omnistock.service.invoice_config import InvoicingConfig
+    from omnistock.service.invoice_jobs import InvoiceJob
+    from omnistock.store.incident_repository import IncidentStore
+    from omnistock.store.invoice_repository import InvoiceUnitOfWork
+
+    config = InvoicingConfig.from_section(section)
+    sealer = Sealer.from_env(environ, key_file=app.settings.section("privacy").get("key_file"))
+    ksef = KsefSettings.from_env(environ)
+    nbp_url = str(section.get("nbp_url", NBP_API))
+
+    @contextmanager
+    def rates() -> Iterator[NbpApiSource]:
+        with httpx.Client(timeout=10) as client:
+            yield NbpApiSource(client, base_url=nbp_url)
+
+    return InvoiceJob(
+        uow_factory=lambda: InvoiceUnitOfWork(app.engine, sealer),
+        config=config,
+        sealer=PrivacySealer(sealer),
+        incidents=IncidentStore(app.engine),
+        ksef=None if ksef is None else (lambda: KsefClient(ksef)),
+        rates=rates,
     )
