@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_CHANNEL = "unknown_channel"
     UNKNOWN_WAREHOUSE = "unknown_warehouse"
     UNKNOWN_LISTING = "unknown_listing"
+    UNKNOWN_ORDER = "unknown_order"
     DUPLICATE = "duplicate"
     CONFLICT = "conflict"
 

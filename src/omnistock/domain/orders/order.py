@@ -31,7 +31,7 @@ MAX_REF = 100
 class UnknownOrder(DomainError):
     """No stored order has this id."""
 
-    code = ErrorCode.INVALID_VALUE
+    code = ErrorCode.UNKNOWN_ORDER
 
 
 def line_ref(channel: ChannelId, line_id: str) -> str:
