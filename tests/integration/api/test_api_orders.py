@@ -72,6 +72,7 @@ def test_auth_and_bad_input(http, books: Books, order_id: int) -> None:
     missing = http.get("/api/v1/orders/999", headers=books.headers("viewer"))
     assert missing.status_code == 404
     assert missing.json()["errors"][0]["field"] == "id"
+    assert missing.json()["type"] == "urn:omnistock:problem:unknown_order"
     wrong = http.get("/api/v1/orders/abc", headers=books.headers("viewer"))
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "id"
