@@ -11,7 +11,6 @@ worked, the documented limits and the latency. The commands join ``channel add|l
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,13 +20,13 @@ from omnistock.bootstrap import App, channel_accounts, token_cipher
 from omnistock.channels.allegro import DeviceFlow, FileTokenStore
 from omnistock.channels.allegro.device import DeviceCode
 from omnistock.channels.allegro.tokens import TokenStore, auth_http
-from omnistock.channels.base import ChannelError
 from omnistock.channels.configured import OWN_KEYS
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.catalog import channel_app
 from omnistock.entrypoints.cli.context import open_app
+from omnistock.service.channel_probe import probe_channel, sample_offers
 from omnistock.store.channel_token_repository import DbTokenStore
 
 __all__ = ["register"]
@@ -102,13 +101,13 @@ def channel_test(ctx: typer.Context, name: Name, as_json: JsonFlag = False) -> N
         accounts = channel_accounts(app, os.environ)
         if name not in accounts:
             raise InvalidValue(f"no [channels.{name}] in the configuration", field="channel")
-        with app.uow() as uow:
-            offers = [listing.offer_id for listing in uow.listings.list(ChannelId(name))][:1]
+        offers = sample_offers(app.uow(), ChannelId(name))
         try:
-            report = _probe(name, accounts[name].kind, accounts[name].adapter, offers)
+            found = probe_channel(name, accounts[name].kind, accounts[name].adapter, offers)
         finally:
             for account in accounts.values():
                 account.close()
+    report = found.to_dict()
     if as_json:
         render.emit_json(report)
     else:
@@ -117,27 +116,3 @@ def channel_test(ctx: typer.Context, name: Name, as_json: JsonFlag = False) -> N
         render.note(f"limits: {report['limits']}")
     if not report["auth_ok"]:
         raise typer.Exit(1)
-
-
-def _probe(name: str, kind: str, adapter: Any, offers: list[str]) -> dict[str, Any]:
-    limits = adapter.capabilities.limits
-    started = time.perf_counter()
-    error: str | None = None
-    try:
-        adapter.read_quantities(offers)
-    except ChannelError as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    latency = round((time.perf_counter() - started) * 1000, 1)
-    return {
-        "channel": name,
-        "kind": kind,
-        "auth_ok": error is None,
-        "read_offers": len(offers),
-        "latency_ms": latency,
-        "limits": {
-            "requests_per_window": limits.requests_per_window,
-            "changes_per_window": limits.changes_per_window,
-            "window_s": limits.window_s,
-        },
-        "error": error,
-    }
