@@ -2,9 +2,11 @@
 
 Personal data is shown only by ``orders show ID --with-personal`` (it needs the privacy keys:
 ``OMNISTOCK_PRIVACY_KEYS`` + ``OMNISTOCK_PRIVACY_HASH_KEY`` or a key file). ``orders import``
-reads the channel account from ``[channels.NAME]`` of ``omnistock.toml`` (``type`` =
-``allegro`` | ``woocommerce`` | ``amazon``; Allegro also takes ``token_file``, the file the
-device flow saved the tokens to). Whether the buyer's contacts are kept is ``[privacy]``
+reads the channel account from ``[channels.NAME]`` of ``omnistock.toml`` exactly as the
+worker does (``kind``/``type`` = ``allegro`` | ``woocommerce`` | ``amazon``, else the kind
+``channel add`` registered): Allegro's tokens come from the database, where ``omnistock channel
+auth NAME`` stored them (sealed with the privacy keys), unless the table names a ``token_file``.
+Whether the buyer's contacts are kept is ``[privacy]``
 ``keep_order_email`` / ``keep_order_phone`` (default: neither).
 """
 
@@ -13,17 +15,16 @@ from __future__ import annotations
 import importlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from omnistock.bootstrap import App
+from omnistock.bootstrap import App, channel_accounts
 from omnistock.channels.base import ChannelError
-from omnistock.channels.http import config_from_mapping
+from omnistock.channels.configured import ChannelAccount
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.entrypoints.cli import render
@@ -161,11 +162,8 @@ def orders_watch(
     has not moved, so nothing is lost.
     """
     with open_app(ctx, migrate=True) as app:
-        names = sorted(
-            name
-            for name, table in app.settings.section("channels").items()
-            if str((table or {}).get("type", name)) in BUILDERS
-        )
+        with _accounts(app) as accounts:
+            names = sorted(name for name, account in accounts.items() if account.feed)
         while True:
             for name in names:
                 _watch_one(app, name)
@@ -200,51 +198,24 @@ def _time(text: str) -> datetime:
 
 @contextmanager
 def _feed(app: App, name: str) -> Iterator[OrderFeed]:
-    table = dict(app.settings.section("channels").get(name) or {})
-    if not table:
-        raise InvalidValue(f"no [channels.{name}] in the configuration", field="channel")
-    kind = str(table.get("type", name))
-    build = BUILDERS.get(kind)
-    if build is None:
-        raise InvalidValue(f"{kind!r} has no orders to import", field=f"channels.{name}.type")
-    table.setdefault("name", name)
-    feed, close = build(table, f"channels.{name}")
+    """The order feed of ``[channels.NAME]``, built like the worker's (``channel_accounts``):
+    Allegro tokens from the database store ``channel auth`` wrote (or ``token_file``)."""
+    with _accounts(app) as accounts:
+        account = accounts.get(name)
+        if account is None:
+            raise InvalidValue(f"no [channels.{name}] in the configuration", field="channel")
+        if account.feed is None:
+            raise InvalidValue(
+                f"{account.kind!r} has no orders to import", field=f"channels.{name}.type"
+            )
+        yield account.feed
+
+
+@contextmanager
+def _accounts(app: App) -> Iterator[dict[str, ChannelAccount]]:
+    accounts = channel_accounts(app, os.environ)
     try:
-        yield feed
+        yield accounts
     finally:
-        close()
-
-
-def _allegro(table: dict[str, Any], where: str) -> tuple[OrderFeed, Callable[[], None]]:
-    from omnistock.channels.allegro import AllegroAdapter, AllegroConfig, FileTokenStore
-    from omnistock.channels.allegro.order_details import AllegroOrderFeed
-
-    token_file = Path(str(table.pop("token_file", f"{table['name']}-tokens.json")))
-    adapter = AllegroAdapter(
-        config_from_mapping(AllegroConfig, table, os.environ, where), FileTokenStore(token_file)
-    )
-    return AllegroOrderFeed(adapter.api), adapter.close
-
-
-def _woo(table: dict[str, Any], where: str) -> tuple[OrderFeed, Callable[[], None]]:
-    from omnistock.channels.woocommerce import WooAdapter, WooConfig
-    from omnistock.channels.woocommerce.order_details import WooOrderFeed
-
-    adapter = WooAdapter(config_from_mapping(WooConfig, table, os.environ, where))
-    return WooOrderFeed(adapter.http), adapter.close
-
-
-def _amazon(table: dict[str, Any], where: str) -> tuple[OrderFeed, Callable[[], None]]:
-    from omnistock.channels.amazon import AmazonAdapter, AmazonConfig
-    from omnistock.channels.amazon.order_details import AmazonOrderFeed
-
-    config = config_from_mapping(AmazonConfig, table, os.environ, where)
-    adapter = AmazonAdapter(config)
-    return AmazonOrderFeed(adapter.api, config.marketplace_id), adapter.close
-
-
-BUILDERS: dict[str, Callable[[dict[str, Any], str], tuple[OrderFeed, Callable[[], None]]]] = {
-    "allegro": _allegro,
-    "woocommerce": _woo,
-    "amazon": _amazon,
-}
+        for account in accounts.values():
+            account.close()
