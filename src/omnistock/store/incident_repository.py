@@ -80,15 +80,28 @@ class IncidentStore:
             yield conn
 
     # -- incidents --------------------------------------------------------------------------
-    def record(self, occurrences: Sequence[Occurrence], *, now: datetime) -> list[Incident]:
-        """Fold occurrences into their open incidents (or open new ones), atomically."""
+    def record(
+        self, occurrences: Sequence[Occurrence], *, now: datetime, conn: Connection | None = None
+    ) -> list[Incident]:
+        """Fold occurrences into their open incidents (or open new ones), atomically.
+
+        With ``conn`` the statements run in the caller's open transaction (e.g. a stock import
+        that holds its changes: the hold and its incident commit together).
+        """
         if not occurrences:
             return []
-        with self._tx() as conn:
-            current = self._open_by_key(conn, {o.key for o in occurrences})
-            changed = record_many(current, occurrences, now)
-            upsert(conn, incidents, [incident_to_row(i) for i in changed.values()], keys=["id"])
-            return list(changed.values())
+        if conn is not None:
+            return self._record(conn, occurrences, now)
+        with self._tx() as tx:
+            return self._record(tx, occurrences, now)
+
+    def _record(
+        self, conn: Connection, occurrences: Sequence[Occurrence], now: datetime
+    ) -> list[Incident]:
+        current = self._open_by_key(conn, {o.key for o in occurrences})
+        changed = record_many(current, occurrences, now)
+        upsert(conn, incidents, [incident_to_row(i) for i in changed.values()], keys=["id"])
+        return list(changed.values())
 
     def _open_by_key(self, conn: Connection, keys: Iterable[str]) -> dict[str, Incident]:
         c = incidents.c
