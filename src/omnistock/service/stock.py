@@ -160,6 +160,12 @@ class FeedGate(Protocol):
         now: datetime,
     ) -> None: ...
 
+    def snapshot(self, uow: UnitOfWork) -> object: ...
+
+    def judge(
+        self, uow: UnitOfWork, before: object, *, import_id: str, now: datetime
+    ) -> object: ...
+
     def accepted(
         self, *, source: str, import_id: str, count: int, produced_at: datetime, now: datetime
     ) -> object: ...
@@ -181,7 +187,10 @@ def import_stock(
     an unknown SKU or a kit. Importing the same file again changes nothing: each row's key is
     the file's SHA-256 plus its SKU and warehouse. With a ``gate`` the feed is also checked
     against its source's history (truncated, older than its maximum age: rejected with an
-    incident, nothing changed) and an accepted import re-confirms the source's pending holds.
+    incident, nothing changed), the listing changes it makes are judged by the safety guard in
+    the same transaction (a mass drop on any channel account: every account's changes wait in
+    one hold, with one critical incident), and an accepted import re-confirms the source's
+    pending holds.
     """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     import_id = f"import:{source}:{digest[:16]}"
@@ -191,9 +200,12 @@ def import_stock(
     with uow:
         rows = parse_stock_csv(text, warehouses=uow.stock.warehouses())
         _check_skus(uow, text, rows)
+        before = gate.snapshot(uow) if gate is not None else None
         movements = [_import_movement(row, digest, source, actor, now) for row in rows]
         applied = uow.stock.record(movements, recorded_at=now)
         changed = recompute_in(uow, {m.sku for m in applied}, now=now) if applied else 0
+        if gate is not None and changed:
+            gate.judge(uow, before, import_id=import_id, now=now)
         uow.commit()
     if gate is not None:
         count = len({r.sku for r in rows})

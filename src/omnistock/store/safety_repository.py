@@ -1,7 +1,9 @@
 """``SafetyStore``: holds, the pause switch, stock-feed history and worker heartbeats.
 
-Each method is one transaction. Deciding a hold is one ``UPDATE … WHERE status = 'pending'``
-(the row count says who won), audited in the same transaction; never check-then-act.
+Each method is one transaction; ``transaction()`` opens one for several hold statements
+(``store.safety_holds.HoldRows``): a decision and the listing changes it makes commit together.
+Deciding a hold is one ``UPDATE … WHERE status = 'pending'`` (the row count says who won),
+audited in the same transaction; never check-then-act.
 """
 
 from __future__ import annotations
@@ -11,30 +13,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select
 
-from omnistock.domain.errors import Conflict
-from omnistock.domain.ids import ChannelId, Sku
-from omnistock.domain.safety import (
-    HeldChange,
-    Hold,
-    HoldReason,
-    HoldScope,
-    HoldStatus,
-    ProposedChange,
-)
-from omnistock.store.incident_repository import UnknownIncident, audit_row, utc
-from omnistock.store.order_tables import order_lines, orders
+from omnistock.domain.safety import ActiveListing, Hold, HoldStatus
+from omnistock.store.incident_repository import audit_row, utc
+from omnistock.store.safety_holds import HoldRows
 from omnistock.store.safety_tables import (
     safety_channel_pauses,
     safety_feed_history,
     safety_heartbeats,
-    safety_hold_items,
-    safety_holds,
     safety_incident_events,
 )
 from omnistock.store.sql import upsert
-from omnistock.store.tables import listings
 
 __all__ = ["ALL_CHANNELS", "FeedRecord", "SafetyStore"]
 
@@ -73,79 +63,29 @@ class SafetyStore:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def transaction(self) -> Iterator[HoldRows]:
+        """One transaction for a decision and what it does to the held listings."""
+        with self._tx() as conn:
+            yield HoldRows(conn)
+
     # -- holds ------------------------------------------------------------------------------
     def add_holds(self, holds: Sequence[Hold], *, actor: str = "guard") -> None:
-        if not holds:
-            return
-        with self._tx() as conn:
-            conn.execute(insert(safety_holds), [_hold_row(h) for h in holds])
-            items = [_item_row(h.id, held) for h in holds for held in h.items]
-            if items:
-                conn.execute(insert(safety_hold_items), items)
-            events = [
-                audit_row("hold", h.id, "held", actor, h.created_at, h.message) for h in holds
-            ]
-            conn.execute(insert(safety_incident_events), events)
+        with self.transaction() as rows:
+            rows.add(holds, actor=actor)
 
     def hold(self, hold_id: str) -> Hold:
-        with self._tx() as conn:
-            row = conn.execute(select(safety_holds).where(safety_holds.c.id == hold_id)).first()
-            if row is None:
-                raise UnknownIncident(f"no hold {hold_id!r}", field="id")
-            return self._hold(conn, row)
+        with self.transaction() as rows:
+            return rows.get(hold_id)
 
     def holds(self, *, status: HoldStatus | None = None, channel: str | None = None) -> list[Hold]:
-        H = safety_holds.c
-        query = select(safety_holds).order_by(H.created_at, H.id)
-        if status is not None:
-            query = query.where(H.status == status.value)
-        if channel is not None:
-            query = query.where(H.channel == channel)
-        with self._tx() as conn:
-            return [self._hold(conn, r) for r in conn.execute(query).all()]
+        with self.transaction() as rows:
+            return rows.all(status=status, channel=channel)
 
     def decide(self, decided: Hold) -> None:
         """Store a decision on a pending hold (``Conflict`` if someone decided first)."""
-        H = safety_holds.c
-        with self._tx() as conn:
-            result = conn.execute(
-                update(safety_holds)
-                .where(H.id == decided.id, H.status == HoldStatus.PENDING.value)
-                .values(
-                    status=decided.status.value,
-                    decided_by=decided.decided_by,
-                    decided_at=decided.decided_at,
-                    note=decided.note,
-                )
-            )
-            if int(result.rowcount) != 1:
-                raise Conflict(f"hold {decided.id} is no longer pending", field="status")
-            at = decided.decided_at or _EPOCH
-            event = audit_row(
-                "hold", decided.id, decided.status.value, decided.decided_by or "", at, decided.note
-            )
-            conn.execute(insert(safety_incident_events), [event])
-
-    def _hold(self, conn: Connection, row: Any) -> Hold:
-        I = safety_hold_items.c  # noqa: E741
-        items = conn.execute(
-            select(safety_hold_items).where(I.hold_id == row.id).order_by(I.offer_id)
-        ).all()
-        reason = HoldReason(row.reason)
-        return Hold(
-            id=row.id,
-            channel=ChannelId(row.channel),
-            scope=HoldScope(row.scope),
-            reason=reason,
-            message=row.message,
-            items=tuple(_held(row.channel, reason, i) for i in items),
-            created_at=_ts(row.created_at),
-            cause=row.cause,
-            status=HoldStatus(row.status),
-            decided_by=row.decided_by,
-            decided_at=utc(row.decided_at),
-            note=row.note,
-        )
+        with self.transaction() as rows:
+            rows.decide(decided)
 
     # -- pause switch -----------------------------------------------------------------------
     def set_pause(self, channel: str, paused: bool, *, by: str, now: datetime) -> None:
@@ -225,26 +165,15 @@ class SafetyStore:
             return conn.execute(query).scalar()
 
     # -- what the guard reads ---------------------------------------------------------------
-    def channel_listings(self, channel: str) -> list[tuple[str, str, int]]:
-        """``(offer_id, sku, last_pushed)`` of the channel's listings the channel was told."""
-        L = listings.c
-        query = select(L.offer_id, L.sku, L.last_pushed).where(
-            L.channel == channel, L.last_pushed.is_not(None)
-        )
-        with self._tx() as conn:
-            return [(r.offer_id, r.sku, int(r.last_pushed)) for r in conn.execute(query)]
+    def baseline(self, channel: str, *, since: datetime) -> list[ActiveListing]:
+        """The channel's listings with their confirmed quantity and window peak (``HoldRows``)."""
+        with self.transaction() as rows:
+            return rows.baseline(channel, since=since)
 
     def ordered_units(self, *, since: datetime) -> dict[str, int]:
         """Units per SKU of orders imported since ``since`` (any channel): explained drops."""
-        OR, OL = orders.c, order_lines.c
-        query = (
-            select(OL.sku, func.sum(OL.quantity))
-            .select_from(order_lines.join(orders, OR.id == OL.order_id))
-            .where(OR.first_seen_at >= since, OL.sku.is_not(None))
-            .group_by(OL.sku)
-        )
-        with self._tx() as conn:
-            return {r[0]: int(r[1] or 0) for r in conn.execute(query)}
+        with self.transaction() as rows:
+            return rows.ordered_units(since=since)
 
     # -- heartbeats -------------------------------------------------------------------------
     def beat(self, holder: str, now: datetime) -> None:
@@ -255,44 +184,3 @@ class SafetyStore:
         with self._tx() as conn:
             rows = conn.execute(select(safety_heartbeats)).all()
         return {r.holder: _ts(r.beat_at) for r in rows}
-
-
-def _hold_row(hold: Hold) -> dict[str, Any]:
-    return {
-        "id": hold.id,
-        "channel": hold.channel,
-        "scope": hold.scope.value,
-        "reason": hold.reason.value,
-        "message": hold.message,
-        "cause": hold.cause,
-        "status": hold.status.value,
-        "created_at": hold.created_at,
-        "decided_by": hold.decided_by,
-        "decided_at": hold.decided_at,
-        "note": hold.note,
-    }
-
-
-def _item_row(hold_id: str, held: HeldChange) -> dict[str, Any]:
-    change = held.change
-    return {
-        "hold_id": hold_id,
-        "offer_id": change.offer_id,
-        "sku": change.sku,
-        "previous": change.previous,
-        "quantity": change.quantity,
-        "observed_at": change.observed_at,
-        "message": held.message,
-    }
-
-
-def _held(channel: str, reason: HoldReason, row: Any) -> HeldChange:
-    change = ProposedChange(
-        channel=ChannelId(channel),
-        offer_id=row.offer_id,
-        sku=Sku(row.sku),
-        previous=row.previous,
-        quantity=row.quantity,
-        observed_at=_ts(row.observed_at),
-    )
-    return HeldChange(change=change, reason=reason, message=row.message)

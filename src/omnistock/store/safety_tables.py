@@ -3,7 +3,8 @@
 They share the store's ``metadata`` so the migration-vs-models check covers them.
 
 - ``safety_holds`` / ``safety_hold_items`` — a stored ``domain.safety.Hold`` and its held
-  changes (offer, SKU, previous, proposed quantity); decisions record who, when and a note.
+  changes (channel, offer, SKU, previous, proposed quantity; one hold made by a stock import
+  spans every channel account); decisions record who, when and a note.
 - ``safety_channel_pauses`` — the pause switch per channel account (``*`` = every channel).
 - ``safety_feed_history`` — one row per stock import attempt per source: when, how many SKUs,
   accepted or the problem; the usual SKU count and staleness are read from it.
@@ -55,6 +56,7 @@ safety_hold_items = Table(
     Column(
         "hold_id", String(64), ForeignKey("safety_holds.id", ondelete="CASCADE"), primary_key=True
     ),
+    Column("channel", String(100), primary_key=True),
     Column("offer_id", String(200), primary_key=True),
     Column("sku", String(64), nullable=False),
     Column("previous", Integer),

@@ -1,9 +1,9 @@
 """The must-show scenarios over real HTTP: the Allegro and shop sandboxes, SMSAPI and aiosmtpd.
 
 500 listings on each channel, synced; an all-zero stock import is held (nothing changes on any
-channel), raises one critical incident, and reaches the seller by SMS and e-mail within 5 s;
-approving the holds applies them. A promotion's genuine sales are not held. 1,000 identical
-failures make one incident and one SMS.
+channel) in one hold covering both channel accounts, raises one critical incident, and reaches
+the seller by SMS and e-mail within 5 s; approving the hold applies it on both. A promotion's
+genuine sales are not held. 1,000 identical failures make one incident and one SMS.
 """
 
 from __future__ import annotations
@@ -90,27 +90,22 @@ def test_all_zero_import_is_held_reported_and_applied_on_approval(
 
     assert [r.pushed for r in runs] == [0, 0]
     assert {ch.name: ch.quantities() for ch in (allegro, shop)} == before  # 0 offers changed
-    holds = parts.safety.holds(status=HoldStatus.PENDING)
-    # one set hold per channel account, both caused by the one bad import
-    assert sorted((h.channel, h.scope, len(h.items)) for h in holds) == [
-        ("allegro", HoldScope.SET, N),
-        ("shop", HoldScope.SET, N),
-    ]
-    assert len({h.cause for h in holds}) == 1
+    # one hold covering both channel accounts' changes, made by the import itself
+    (hold,) = parts.safety.holds(status=HoldStatus.PENDING)
+    assert (hold.channel, hold.scope, hold.channels) == ("*", HoldScope.SET, ("allegro", "shop"))
+    assert {ch: len(offers) for ch, offers in hold.offers().items()} == {"allegro": N, "shop": N}
+    assert hold.cause.startswith("import:erp:")
     (incident,) = parts.incidents.incidents()
     assert (incident.kind, incident.severity, incident.count) == (
         IncidentKind.GUARD_HOLD,
         Severity.CRITICAL,
-        2,
+        1,
     )
     (sms,) = admin.get("/_sandbox/messages").json()
     assert "guard_hold" in sms["message"]
     assert len(inbox.messages) == 1
 
-    for hold in holds:
-        approve_hold(
-            parts.safety, parts.sync, parts.incidents, hold.id, by="owner", now=clock.now()
-        )
+    approve_hold(parts.safety, parts.sync, parts.incidents, hold.id, by="owner", now=clock.now())
     run_until(worker, clock, [allegro.sandbox, shop.sandbox], lambda: _all_zero(engine))
     for ch in (allegro, shop):
         shown = dict(ch.adapter.read_quantities(list(ch.ids.values())))

@@ -16,6 +16,7 @@ from omnistock.domain.safety import (
     approve,
     guard_change_set,
     holds_from_verdict,
+    import_hold,
     reconfirm,
     reject,
 )
@@ -77,19 +78,20 @@ def test_approve_and_reject_record_who_and_when_once() -> None:
 
 
 def test_source_reconfirming_same_values_clears_the_hold() -> None:
-    cleared = reconfirm(set_hold(), {f"O{i}": 0 for i in range(10)}, import_id="imp-2", now=T0)
+    same = {(CH, f"O{i}"): 0 for i in range(10)}
+    cleared = reconfirm(set_hold(), same, import_id="imp-2", now=T0)
     assert cleared.status is HoldStatus.AUTO_CLEARED
     assert cleared.decided_by == "source:imp-2"
 
 
 def test_reconfirmation_can_be_switched_off() -> None:
-    same = {f"O{i}": 0 for i in range(10)}
+    same = {(CH, f"O{i}"): 0 for i in range(10)}
     kept = reconfirm(set_hold(), same, import_id="imp-2", now=T0, enabled=False)
     assert kept.status is HoldStatus.PENDING
 
 
 def test_newer_different_values_supersede_the_hold() -> None:
-    fixed = {f"O{i}": 20 for i in range(10)}
+    fixed = {(CH, f"O{i}"): 20 for i in range(10)}
     superseded = reconfirm(set_hold(), fixed, import_id="imp-3", now=T0)
     assert superseded.status is HoldStatus.REJECTED
     assert "superseded" in superseded.note
@@ -112,3 +114,46 @@ def test_reread_sends_only_values_confirmed_twice() -> None:
     result = reread(batch, fresh)
     assert [c.offer_id for c in result.send] == ["O0"]
     assert [c.offer_id for c in result.replan] == ["O1", "O2", "O3"]
+
+
+def _verdict(channel: str, n: int, quantity: int):
+    ch = ChannelId(channel)
+    proposed = [
+        ProposedChange(channel=ch, offer_id=f"O{i}", sku=Sku(f"S{i}"), previous=20,
+                       quantity=quantity, observed_at=T0)
+        for i in range(n)
+    ]  # fmt: skip
+    current = [ActiveListing(offer_id=f"O{i}", sku=Sku(f"S{i}"), quantity=20) for i in range(n)]
+    return guard_change_set(proposed, current, {})
+
+
+def test_import_hold_covers_every_channel_once_any_set_trips() -> None:
+    verdicts = {ChannelId("allegro"): _verdict("allegro", 10, 0), CH: _verdict("shop", 4, 25)}
+    hold = import_hold(verdicts, hold_id="h", cause="import:erp:ab", now=T0)
+    assert hold is not None
+    assert (hold.scope, hold.channel, hold.channels) == (HoldScope.SET, "*", ("allegro", "shop"))
+    assert len(hold.items) == 14  # the shop's increases wait with the suspect import too
+    assert {ch: len(o) for ch, o in hold.offers().items()} == {"allegro": 10, "shop": 4}
+    assert "10 of 10 active listings on allegro" in hold.message
+    # the same offer id on two accounts is two items, re-confirmed per account
+    same = {(h.change.channel, h.change.offer_id): h.change.quantity for h in hold.items}
+    assert reconfirm(hold, same, import_id="i2", now=T0).status is HoldStatus.AUTO_CLEARED
+    other = {**same, ("shop", "O0"): 0}
+    assert reconfirm(hold, other, import_id="i2", now=T0).status is HoldStatus.REJECTED
+
+
+def test_import_hold_needs_a_tripped_set_and_a_cause() -> None:
+    calm = {CH: _verdict("shop", 10, 18)}
+    assert import_hold(calm, hold_id="h", cause="import:erp:ab", now=T0) is None
+    one = {CH: _verdict("shop", 10, 0)}
+    hold = import_hold(one, hold_id="h", cause="import:erp:ab", now=T0)
+    assert hold is not None
+    assert hold.channel == "shop"
+    with pytest.raises(InvalidValue, match="names its import"):
+        import_hold(one, hold_id="h", cause=" ", now=T0)
+
+
+def test_decided_by_source_tells_a_person_from_the_next_import() -> None:
+    by_source = reconfirm(set_hold(), {}, import_id="i9", now=T0)
+    assert by_source.decided_by_source
+    assert not reject(set_hold(), by="anna", now=T0).decided_by_source

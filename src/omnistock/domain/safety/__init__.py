@@ -15,11 +15,13 @@ from omnistock.domain.safety.guard import (
     guard_change_set,
 )
 from omnistock.domain.safety.holds import (
+    SEVERAL_CHANNELS,
     Hold,
     HoldScope,
     HoldStatus,
     approve,
     holds_from_verdict,
+    import_hold,
     reconfirm,
     reject,
 )
@@ -35,6 +37,7 @@ from omnistock.domain.safety.sources import (
 from omnistock.domain.safety.thresholds import GuardThresholds, thresholds_from_table
 
 __all__ = [
+    "SEVERAL_CHANNELS",
     "ActiveListing",
     "ExplainedUnits",
     "FeedCheck",
@@ -55,6 +58,7 @@ __all__ = [
     "check_feed",
     "guard_change_set",
     "holds_from_verdict",
+    "import_hold",
     "reconfirm",
     "reject",
     "reread",

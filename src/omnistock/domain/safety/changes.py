@@ -32,12 +32,21 @@ class ProposedChange:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActiveListing:
-    """A listing of the channel account with its quantity at the start of the window.
+    """A listing of the channel account: what it shows now and its baseline for the window.
 
-    Listings with ``quantity > 0`` are *active*; drops are measured from this baseline, so a
-    set of small decreases spread over one window is judged as one.
+    ``quantity`` is the last quantity the channel confirmed (accepted push or reconciled read).
+    ``peak`` is the highest quantity the channel confirmed within the window (``None``: the
+    same as ``quantity``). Drops are measured from ``peak``, and drops already sent within the
+    window count towards the mass rule, so a set of small decreases spread over one window is
+    judged as one. Listings with a baseline above 0 are *active*.
     """
 
     offer_id: str
     sku: Sku
     quantity: int
+    peak: int | None = None
+
+    @property
+    def baseline(self) -> int:
+        """The quantity a drop is measured from: the window's peak, never below ``quantity``."""
+        return self.quantity if self.peak is None else max(self.peak, self.quantity)

@@ -11,9 +11,12 @@ Rules (DESIGN.md §5), applied in this order:
 2. **unexplained large drop** — otherwise, an item whose unexplained drop is at least
    ``item_min_units`` and more than ``item_drop_share`` of its quantity is held alone.
 
-A drop is measured from the listing's quantity at the start of the window (``current``), or
-from ``previous`` when the listing is not in ``current``; orders for the SKU within the window
-explain that many units of it. Genuine sales that empty many SKUs are therefore not held.
+A drop is measured from the listing's baseline for the window (``ActiveListing.baseline``:
+the highest quantity the channel confirmed within the window), or from ``previous`` when the
+listing is not in ``current``; orders for the SKU within the window explain that many units of
+it. Genuine sales that empty many SKUs are therefore not held. For rule 1, listings of
+``current`` that are not in the change-set but already dropped within the window (sent by an
+earlier pass) count too: a mass drop cut into small change-sets is still one mass drop.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from omnistock.domain.ids import Sku
 from omnistock.domain.safety.changes import ActiveListing, ExplainedUnits, ProposedChange
 from omnistock.domain.safety.thresholds import GuardThresholds
 
@@ -100,10 +104,16 @@ def guard_change_set(
 ) -> GuardVerdict:
     """Judge ``proposed`` (one channel account) against ``current`` and ``explained`` units."""
     limits = thresholds if thresholds is not None else GuardThresholds()
-    baseline = {listing.offer_id: listing.quantity for listing in current}
+    baseline = {listing.offer_id: listing.baseline for listing in current}
     sane, errors = _sanity(proposed, baseline, limits)
     active = _active_count(baseline, proposed)
     suspicious = sum(1 for c in sane if _mass_suspect(c, baseline, explained, limits))
+    asked = {c.offer_id for c in proposed}
+    suspicious += sum(
+        1
+        for listing in current
+        if listing.offer_id not in asked and _sent_drop(listing, explained, limits)
+    )
     mass = suspicious >= limits.mass_min_listings and suspicious > limits.mass_share * active
     if mass:
         message = f"{suspicious} of {active} active listings would drop without orders"
@@ -119,7 +129,7 @@ def guard_change_set(
 
 
 def baseline_of(change: ProposedChange, baseline: Mapping[str, int]) -> int:
-    """The quantity a drop is measured from: the window start, else the last pushed value."""
+    """The quantity a drop is measured from: the window's baseline, else the last pushed value."""
     if change.offer_id in baseline:
         return baseline[change.offer_id]
     return change.previous or 0
@@ -140,11 +150,22 @@ def _mass_suspect(
     limits: GuardThresholds,
 ) -> bool:
     base = baseline_of(change, baseline)
-    missing = unexplained_units(change, baseline, explained)
+    return _suspect_drop(change.sku, base, change.quantity, explained, limits)
+
+
+def _sent_drop(listing: ActiveListing, explained: ExplainedUnits, limits: GuardThresholds) -> bool:
+    """A listing not in the change-set that already dropped within the window."""
+    return _suspect_drop(listing.sku, listing.baseline, listing.quantity, explained, limits)
+
+
+def _suspect_drop(
+    sku: str, base: int, quantity: int, explained: ExplainedUnits, limits: GuardThresholds
+) -> bool:
+    ordered = max(0, explained.get(Sku(sku), 0))
+    missing = max(0, base - quantity - ordered)
     if base <= 0 or missing <= 0:
         return False
-    unexplained_zero = change.quantity == 0 and explained.get(change.sku, 0) <= 0
-    return unexplained_zero or missing > limits.mass_drop_share * base
+    return (quantity == 0 and ordered == 0) or missing > limits.mass_drop_share * base
 
 
 def _judge_items(

@@ -1,5 +1,9 @@
 """Holds: changes the guard kept back, waiting for a person or for the source to confirm them.
 
+A hold made at push time covers one channel account (a whole set, rule 1, or one item, rule 2).
+A hold made when a stock import trips rule 1 covers **every** channel account's changes of that
+import (:func:`import_hold`): one hold, one decision for all of them.
+
 Lifecycle: ``pending`` → ``approved`` (sent through the normal path) | ``rejected`` (the last
 good state stays) | ``auto_cleared`` (the source re-confirmed the same values on its next
 import). Every decision records who and when; a decided hold never changes again.
@@ -18,15 +22,20 @@ from omnistock.domain.ids import ChannelId
 from omnistock.domain.safety.guard import GuardVerdict, HeldChange, HoldReason
 
 __all__ = [
+    "SEVERAL_CHANNELS",
     "SOURCE_ACTOR",
     "Hold",
     "HoldScope",
     "HoldStatus",
     "approve",
     "holds_from_verdict",
+    "import_hold",
     "reconfirm",
     "reject",
 ]
+
+SEVERAL_CHANNELS = ChannelId("*")
+"""``Hold.channel`` of a hold whose items span several channel accounts."""
 
 SOURCE_ACTOR = "source"
 """``decided_by`` prefix when the stock source, not a person, decided (``source:<import id>``)."""
@@ -48,10 +57,11 @@ class HoldScope(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Hold:
-    """Held changes of one channel account, with the reason and the decision trail.
+    """Held changes, with the reason and the decision trail.
 
-    ``cause`` is what produced the changes (an import id, an order batch, a person), so the
-    holds one bad import made on several channel accounts can be listed and decided together.
+    ``channel`` is the channel account of every item, or ``*`` (:data:`SEVERAL_CHANNELS`) when
+    the items span several (each item's ``change.channel`` names its own). ``cause`` is what
+    produced the changes (an import id, an order batch, a person).
     """
 
     id: str
@@ -70,6 +80,23 @@ class Hold:
     @property
     def pending(self) -> bool:
         return self.status is HoldStatus.PENDING
+
+    @property
+    def decided_by_source(self) -> bool:
+        """Decided by the stock source's next import, not by a person."""
+        return (self.decided_by or "").startswith(f"{SOURCE_ACTOR}:")
+
+    @property
+    def channels(self) -> tuple[ChannelId, ...]:
+        """The channel accounts the held changes go to, sorted."""
+        return tuple(sorted({h.change.channel for h in self.items}))
+
+    def offers(self) -> dict[ChannelId, list[str]]:
+        """Offer ids of the held changes per channel account."""
+        found: dict[ChannelId, list[str]] = {}
+        for held in self.items:
+            found.setdefault(held.change.channel, []).append(held.change.offer_id)
+        return found
 
 
 def holds_from_verdict(
@@ -104,6 +131,50 @@ def holds_from_verdict(
     ]
 
 
+def import_hold(
+    verdicts: Mapping[ChannelId, GuardVerdict],
+    *,
+    hold_id: str,
+    cause: str,
+    now: datetime,
+) -> Hold | None:
+    """One set hold of every channel account's changes when rule 1 held any of them.
+
+    ``verdicts`` judge one import's changes per channel account. If no account's set is held,
+    ``None``: the changes go to the dispatcher, whose guard judges them again before sending.
+    Otherwise every sane change of the import, on every account, waits in one hold (the source
+    is suspect, not one channel); impossible values stay out (the dispatcher marks them errors).
+    """
+    tripped = {ch: v for ch, v in sorted(verdicts.items()) if v.set_held}
+    if not tripped:
+        return None
+    if not cause.strip():
+        raise InvalidValue("an import hold names its import", field="cause")
+    message = (
+        f"{cause}: "
+        + ", ".join(
+            f"{v.suspicious} of {v.active} active listings on {ch}" for ch, v in tripped.items()
+        )
+        + " would drop without orders"
+    )
+    items = tuple(
+        HeldChange(change=change, reason=HoldReason.MASS_CHANGE, message=message)
+        for _channel, verdict in sorted(verdicts.items())
+        for change in (*verdict.send, *(h.change for h in verdict.held))
+    )
+    channels = {h.change.channel for h in items}
+    return Hold(
+        id=hold_id,
+        channel=next(iter(channels)) if len(channels) == 1 else SEVERAL_CHANNELS,
+        scope=HoldScope.SET,
+        reason=HoldReason.MASS_CHANGE,
+        message=message,
+        items=items,
+        created_at=now,
+        cause=cause,
+    )
+
+
 def approve(hold: Hold, *, by: str, now: datetime, note: str = "") -> Hold:
     """A person confirms the held values: send them through the normal path."""
     return _decide(hold, HoldStatus.APPROVED, by, now, note)
@@ -116,7 +187,7 @@ def reject(hold: Hold, *, by: str, now: datetime, note: str = "") -> Hold:
 
 def reconfirm(
     hold: Hold,
-    recomputed: Mapping[str, int],
+    recomputed: Mapping[tuple[str, str], int],
     *,
     import_id: str,
     now: datetime,
@@ -124,14 +195,17 @@ def reconfirm(
 ) -> Hold:
     """Decide a pending hold after the source's next import.
 
-    ``recomputed`` is offer id → desired quantity planned from the new import. Every held item
+    ``recomputed`` is (channel, offer id) → desired planned from the new import. Every held item
     planned again with the same value → ``auto_cleared`` (when ``enabled``). Any item planned
     differently → ``rejected`` by the source (the held values are outdated and must never be
     approved later); the new values go through the guard on their own.
     """
     if not hold.pending:
         return hold
-    same = all(recomputed.get(h.change.offer_id) == h.change.quantity for h in hold.items)
+    same = all(
+        recomputed.get((h.change.channel, h.change.offer_id)) == h.change.quantity
+        for h in hold.items
+    )
     actor = f"{SOURCE_ACTOR}:{import_id}"
     if same:
         if not enabled:

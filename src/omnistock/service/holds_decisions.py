@@ -1,0 +1,148 @@
+"""Decisions on holds: a person approves or rejects, or the source's next import re-confirms.
+
+Each decision and what it does to the held listings is **one transaction**
+(``SafetyStore.transaction()``): a failure between the two rolls both back, so a hold is never
+approved while its listings stay held, nor its listings released while it stays pending. A hold
+covering several channel accounts (made by a stock import) is decided as one unit.
+
+- approve: items whose desired is still the held value go out (``approved``, not guarded
+  again); items whose value moved since are re-planned and guarded again;
+- reject: each listing's desired goes back to what the channel shows (the last good state);
+- re-confirm (after an accepted import of the hold's source): the same values planned again →
+  ``auto_cleared`` (sent, when ``auto_clear_on_reconfirm``); other values → ``rejected`` as
+  superseded (the new values are guarded on their own).
+
+A listing also kept by another pending hold is left as it is: that hold decides it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from omnistock.domain.incidents import IncidentKind
+from omnistock.domain.safety import Hold, HoldStatus, approve, reconfirm, reject
+from omnistock.service.incidents import resolve_kind
+from omnistock.store.incident_repository import IncidentStore
+from omnistock.store.safety_holds import HoldRows
+from omnistock.store.safety_repository import SafetyStore
+from omnistock.store.sync_repository import SyncStore
+
+__all__ = ["HOLD_KINDS", "approve_hold", "list_holds", "reconfirm_holds", "reject_hold"]
+
+HOLD_KINDS = (IncidentKind.GUARD_HOLD, IncidentKind.HELD_ITEM)
+
+
+def list_holds(safety: SafetyStore, *, pending_only: bool = False) -> list[Hold]:
+    return safety.holds(status=HoldStatus.PENDING if pending_only else None)
+
+
+def approve_hold(
+    safety: SafetyStore,
+    sync: SyncStore | None,
+    incidents: IncidentStore,
+    hold_id: str,
+    *,
+    by: str,
+    now: datetime,
+    note: str = "",
+) -> Hold:
+    """Send the held values through the normal path (items whose value moved are re-guarded).
+
+    ``sync`` is not used (the listings change in the decision's own transaction); it stays in
+    the signature for the callers.
+    """
+    with safety.transaction() as rows:
+        decided = approve(rows.get(hold_id), by=by, now=now, note=note)
+        rows.decide(decided)
+        _let_go(rows, decided, now=now, send=True)
+    _settle_incidents(safety, incidents, by=by, now=now)
+    return decided
+
+
+def reject_hold(
+    safety: SafetyStore,
+    sync: SyncStore | None,
+    incidents: IncidentStore,
+    hold_id: str,
+    *,
+    by: str,
+    now: datetime,
+    note: str = "",
+) -> Hold:
+    """Keep the last good state: each listing's desired goes back to what was last pushed."""
+    with safety.transaction() as rows:
+        decided = reject(rows.get(hold_id), by=by, now=now, note=note)
+        rows.decide(decided)
+        _let_go(rows, decided, now=now, send=False)
+    _settle_incidents(safety, incidents, by=by, now=now)
+    return decided
+
+
+def reconfirm_holds(
+    safety: SafetyStore,
+    incidents: IncidentStore,
+    *,
+    source: str,
+    import_id: str,
+    now: datetime,
+    enabled: bool = True,
+) -> list[Hold]:
+    """After an accepted import of ``source``: pending holds it caused are re-decided.
+
+    Importing the very file that made the hold (same ``import_id``) confirms nothing.
+    """
+    decided: list[Hold] = []
+    for pending in safety.holds(status=HoldStatus.PENDING):
+        if not pending.cause.startswith(f"import:{source}:") or pending.cause == import_id:
+            continue
+        with safety.transaction() as rows:
+            hold = rows.get(pending.id)
+            if not hold.pending:
+                continue  # someone decided meanwhile
+            fresh: dict[tuple[str, str], int] = {
+                (channel, offer): value
+                for channel, offers in hold.offers().items()
+                for offer, value in rows.desired_of(channel, offers).items()
+                if value is not None
+            }
+            result = reconfirm(hold, fresh, import_id=import_id, now=now, enabled=enabled)
+            if result is hold:
+                continue
+            rows.decide(result)
+            _let_go(rows, result, now=now, send=result.status is HoldStatus.AUTO_CLEARED)
+        decided.append(result)
+    if decided:
+        _settle_incidents(safety, incidents, by=f"source:{import_id}", now=now)
+    return decided
+
+
+def _let_go(rows: HoldRows, hold: Hold, *, now: datetime, send: bool) -> None:
+    """What a decision does to the held listings, on the decision's connection.
+
+    ``send``: items still wanted at the held value go out unguarded, the others are guarded
+    again; otherwise (rejected) desired goes back to the last pushed value.
+    """
+    kept = rows.kept_elsewhere(hold.id)
+    for channel, offers in hold.offers().items():
+        free = [o for o in offers if (channel, o) not in kept]
+        if not send:
+            if hold.status is HoldStatus.REJECTED and not hold.decided_by_source:
+                rows.restore_last_pushed(channel, free, now=now)
+            else:
+                rows.unhold(channel, free, now=now)
+            continue
+        wanted = {
+            h.change.offer_id: h.change.quantity for h in hold.items if h.change.channel == channel
+        }
+        fresh = rows.desired_of(channel, free)
+        same = [o for o in free if fresh.get(o) == wanted[o]]
+        rows.release(channel, same, now=now)
+        rows.unhold(channel, [o for o in free if fresh.get(o) != wanted[o]], now=now)
+
+
+def _settle_incidents(
+    safety: SafetyStore, incidents: IncidentStore, *, by: str, now: datetime
+) -> None:
+    """With no hold pending any more, the hold incidents are resolved."""
+    if not safety.holds(status=HoldStatus.PENDING):
+        resolve_kind(incidents, HOLD_KINDS, by=by, now=now)
