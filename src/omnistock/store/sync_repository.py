@@ -28,6 +28,7 @@ from omnistock.store.sync_tables import (
     sync_channels,
     sync_incidents,
     sync_listing_state,
+    sync_operation_budgets,
 )
 from omnistock.store.tables import listings
 from omnistock.sync.breaker import BreakerState, BreakerStatus
@@ -200,6 +201,62 @@ class SyncStore:
                 )
             )
             return answer
+
+    def update_operation_budget(
+        self,
+        channel: str,
+        operation: str,
+        change: Callable[[BudgetState | None], tuple[BudgetState, T]],
+    ) -> T:
+        """Like ``update_budget`` for one push operation's own bucket (row locked on PG)."""
+        self.ensure_channel(channel)  # the channel row is the lock that serialises workers
+        O = sync_operation_budgets.c  # noqa: E741
+        key = (O.channel == channel, O.operation == operation)
+        with self._tx() as conn:
+            self._channel_row(conn, channel, lock=True)
+            row = conn.execute(select(sync_operation_budgets).where(*key)).mappings().first()
+            old = None
+            if row is not None:
+                old = BudgetState(
+                    requests=row["requests"],
+                    changes=row["changes"],
+                    updated_at=_must_utc(row["updated_at"]),
+                    scale=row["scale"],
+                    blocked_until=_utc(row["blocked_until"]),
+                )
+            state, answer = change(old)
+            values = {
+                "requests": state.requests,
+                "changes": state.changes,
+                "scale": state.scale,
+                "updated_at": state.updated_at,
+                "blocked_until": state.blocked_until,
+            }
+            if row is None:
+                conn.execute(
+                    insert(sync_operation_budgets).values(
+                        channel=channel, operation=operation, **values
+                    )
+                )
+            else:
+                conn.execute(update(sync_operation_budgets).where(*key).values(**values))
+            return answer
+
+    def operation_budgets(self, channel: str) -> dict[str, BudgetState]:
+        """Every stored operation budget of ``channel`` (status)."""
+        O = sync_operation_budgets.c  # noqa: E741
+        query = select(sync_operation_budgets).where(O.channel == channel)
+        with self._tx() as conn:
+            return {
+                r["operation"]: BudgetState(
+                    requests=r["requests"],
+                    changes=r["changes"],
+                    updated_at=_must_utc(r["updated_at"]),
+                    scale=r["scale"],
+                    blocked_until=_utc(r["blocked_until"]),
+                )
+                for r in conn.execute(query).mappings()
+            }
 
     def update_breaker(
         self, channel: str, change: Callable[[BreakerState], BreakerState]

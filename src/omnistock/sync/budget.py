@@ -36,6 +36,7 @@ __all__ = [
     "BudgetSpec",
     "BudgetState",
     "available",
+    "blocked",
     "full_budget",
     "rate_limited",
     "recovered",
@@ -116,13 +117,15 @@ def available(spec: BudgetSpec, state: BudgetState, now: datetime) -> BudgetStat
     )
 
 
-def wait_seconds(spec: BudgetSpec, state: BudgetState, *, changes: int, now: datetime) -> float:
-    """Seconds until one request carrying ``changes`` offer changes may be sent (0 = now)."""
+def wait_seconds(
+    spec: BudgetSpec, state: BudgetState, *, changes: int, now: datetime, requests: int = 1
+) -> float:
+    """Seconds until ``requests`` requests carrying ``changes`` offer changes may go (0 = now)."""
     blocked = (state.blocked_until - now).total_seconds() if state.blocked_until else 0.0
     cur = available(spec, state, now)
     s = cur.scale
     need_c = min(float(changes), spec.capacity(spec.changes, s)) - cur.changes
-    need_r = 1.0 - cur.requests
+    need_r = min(float(requests), max(1.0, spec.capacity(spec.requests, s))) - cur.requests
     waits = [
         max(0.0, blocked),
         max(0.0, need_c) / spec.refill_per_s(spec.changes, s),
@@ -131,19 +134,21 @@ def wait_seconds(spec: BudgetSpec, state: BudgetState, *, changes: int, now: dat
     return round(max(waits), 6)
 
 
-def spend(spec: BudgetSpec, state: BudgetState, *, changes: int, now: datetime) -> BudgetState:
-    """Spend one request and ``changes`` changes, or raise ``BudgetExhausted``.
+def spend(
+    spec: BudgetSpec, state: BudgetState, *, changes: int, now: datetime, requests: int = 1
+) -> BudgetState:
+    """Spend ``requests`` requests and ``changes`` changes, or raise ``BudgetExhausted``.
 
     A batch larger than the (shrunk) capacity may be sent once the bucket is full, leaving it
     empty; callers keep batches within capacity where they can.
     """
-    wait = wait_seconds(spec, state, changes=changes, now=now)
+    wait = wait_seconds(spec, state, changes=changes, now=now, requests=requests)
     if wait > 0:
         raise BudgetExhausted(wait)
     cur = available(spec, state, now)
     return replace(
         cur,
-        requests=cur.requests - 1,
+        requests=max(0.0, cur.requests - requests),
         changes=max(0.0, cur.changes - changes),
         blocked_until=None,
     )
@@ -161,6 +166,14 @@ def rate_limited(
         scale=max(spec.min_scale, state.scale / 2),
         blocked_until=blocked,
     )
+
+
+def blocked(spec: BudgetSpec, state: BudgetState, *, now: datetime, until_s: float) -> BudgetState:
+    """Our own limiter said "not before ``until_s``" (no 429 was met): block, nothing shrunk."""
+    until = now + timedelta(seconds=until_s)
+    current = available(spec, state, now)
+    later = max(until, current.blocked_until) if current.blocked_until else until
+    return replace(current, blocked_until=later)
 
 
 def recovered(spec: BudgetSpec, state: BudgetState) -> BudgetState:

@@ -12,6 +12,13 @@ One pass (``Dispatcher.run``) under the channel's lease:
    pass), spend from the shared budget (stop when empty), persist the batch with its id, push,
    validate the report, record per-item outcomes.
 
+A channel whose push operations have their own limits (``Capabilities.operations``, e.g.
+Amazon ``patch`` ≤ 5 SKUs and ``feed``) has one budget per operation instead of the account
+budget: a change-set the smallest operation holds goes by it, a larger one waits for the
+operation that holds it — so a used-up feed quota never blocks nor shrinks the patch budget.
+A ``RateLimited`` raised by the adapter's own limiter (no HTTP status: nothing was sent) blocks
+that budget until ``retry_after`` without shrinking it; a real 429 empties and halves it.
+
 Item outcomes: ``ok`` → pushed; ``permanent`` → ``error`` (visible, not retried for the same
 quantity); ``retryable`` or a batch-level failure → ``retry`` at the policy's time, or ``dead``
 with an incident after the last attempt.
@@ -36,6 +43,7 @@ from omnistock.channels.base import (
     PermanentChannelError,
     PushBatch,
     PushItem,
+    PushOperation,
     PushReport,
     RateLimited,
     TransientChannelError,
@@ -201,6 +209,9 @@ class Dispatcher:
         changes = self._guarded(
             self.store.dirty_listings(self.channel, now=now, limit=self.config.claim_limit), now
         )
+        if caps.operations:
+            self._push_by_operation(changes, now, result)
+            return
         size = max(1, min(caps.max_batch, int(self.spec.capacity(self.spec.changes, 1.0))))
         for items in plan(changes, max_batch=size, zero_means_end=caps.zero_means_end):
             now = max(now, self.clock()) if self.clock else now
@@ -220,6 +231,51 @@ class Dispatcher:
             result.breaker = self.store.channel_row(self.channel).breaker.status
             if not ok:
                 return
+
+    def _push_by_operation(
+        self, changes: list[ListingChange], now: datetime, result: ChannelRun
+    ) -> None:
+        """Send in batches of the operation that holds what is left, within its own budget."""
+        caps = self.adapter.capabilities
+        batches = plan(changes, max_batch=caps.max_batch, zero_means_end=caps.zero_means_end)
+        items = [i for b in batches for i in b]
+        while items:
+            now = max(now, self.clock()) if self.clock else now
+            if not self.acquire(now):
+                return
+            op = self.operation_for(len(items))
+            chunk = self._reread(tuple(items[: op.max_items]))
+            taken = min(len(items), op.max_items)
+            if not chunk:
+                items = items[taken:]
+                continue
+            op = self.operation_for(len(chunk))
+            wait = self.spend(len(chunk), now, operation=op)
+            if wait > 0:
+                result.budget_wait_s = wait
+                return
+            items = items[taken:]
+            ok = self.send(PushBatch(id=self.new_id(), channel=self.channel, items=chunk), now)
+            result.batches += 1
+            result.pushed += len(chunk) if ok else 0
+            result.failed += 0 if ok else len(chunk)
+            result.breaker = self.store.channel_row(self.channel).breaker.status
+            if not ok:
+                return
+
+    def operation_for(self, size: int) -> PushOperation:
+        """The operation the adapter uses for a batch of ``size`` (smallest that holds it)."""
+        ops = sorted(self.adapter.capabilities.operations, key=lambda o: o.max_items)
+        return next((o for o in ops if o.max_items >= size), ops[-1])
+
+    @staticmethod
+    def _op_spec(op: PushOperation) -> bud.BudgetSpec:
+        return bud.BudgetSpec(
+            requests=op.limits.requests_per_window,
+            changes=op.limits.changes_per_window,
+            window_s=op.limits.window_s,
+            burst=op.burst,
+        )
 
     def _guarded(self, changes: list[ListingChange], now: datetime) -> list[ListingChange]:
         """Changes the guard lets through; the held ones are recorded as ``held``."""
@@ -243,17 +299,23 @@ class Dispatcher:
         changed = self.config.reread(self.channel, items)
         return tuple(i for i in items if i.offer_id not in changed)
 
-    def spend(self, changes: int, now: datetime) -> float:
+    def spend(
+        self, changes: int, now: datetime, *, operation: PushOperation | None = None
+    ) -> float:
         """Spend budget for one call; 0.0 when spent, else seconds to wait (nothing spent)."""
+        spec = self.spec if operation is None else self._op_spec(operation)
+        requests = changes if operation is not None and operation.requests_per_item else 1
 
         def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, float]:
-            current = state or bud.full_budget(self.spec, now)
+            current = state or bud.full_budget(spec, now)
             try:
-                return bud.spend(self.spec, current, changes=changes, now=now), 0.0
+                return bud.spend(spec, current, changes=changes, now=now, requests=requests), 0.0
             except bud.BudgetExhausted as exc:
                 return current, exc.wait_s
 
-        return self.store.update_budget(self.channel, change)
+        if operation is None:
+            return self.store.update_budget(self.channel, change)
+        return self.store.update_operation_budget(self.channel, operation.name, change)
 
     # -- one batch --------------------------------------------------------------------------
     def send(self, batch: PushBatch, now: datetime, *, persisted: bool = False) -> bool:
@@ -383,8 +445,7 @@ class Dispatcher:
                 self.channel, kind="auth_failure", message=str(error), now=now
             )
         if isinstance(error, RateLimited):
-            retry_after = error.retry_after
-            self.store.update_budget(self.channel, self._shrunk_budget(now, retry_after))
+            self._rate_limited(len(batch.items), error, now)
             return
         self.store.update_breaker(self.channel, lambda s: self.config.breaker.on_failure(s, now))
         log.warning(
@@ -392,11 +453,20 @@ class Dispatcher:
             extra={"channel": self.channel, "batch_id": str(batch.id), "error": str(error)},
         )
 
-    def _shrunk_budget(
-        self, now: datetime, retry_after: float | None
-    ) -> Callable[[bud.BudgetState | None], tuple[bud.BudgetState, None]]:
-        def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, None]:
-            current = state or bud.full_budget(self.spec, now)
-            return bud.rate_limited(self.spec, current, now=now, retry_after=retry_after), None
+    def _rate_limited(self, size: int, error: RateLimited, now: datetime) -> None:
+        """Shrink (a 429) or only block (our own limiter) the budget the batch was sent on."""
+        ops = self.adapter.capabilities.operations
+        op = self.operation_for(size) if ops else None
+        spec = self.spec if op is None else self._op_spec(op)
+        own = error.http_status is None  # raised before any request: nothing to shrink
 
-        return change
+        def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, None]:
+            current = state or bud.full_budget(spec, now)
+            if own:
+                return bud.blocked(spec, current, now=now, until_s=error.retry_after or 0.0), None
+            return bud.rate_limited(spec, current, now=now, retry_after=error.retry_after), None
+
+        if op is None:
+            self.store.update_budget(self.channel, change)
+        else:
+            self.store.update_operation_budget(self.channel, op.name, change)
