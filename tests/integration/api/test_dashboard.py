@@ -149,7 +149,7 @@ def test_stock_search_filters_by_sku_or_name(viewer, seeded) -> None:
 def test_sku_page_explains_and_charts_the_history(viewer) -> None:
     page = viewer.get("/dashboard/sku/A1").text
     assert "<polyline" in page
-    assert "sellable" in page
+    assert "<dt>Do sprzedaży</dt>" in page  # the explanation, labelled in Polish
     assert viewer.get("/dashboard/sku/NOPE").status_code == 404
 
 

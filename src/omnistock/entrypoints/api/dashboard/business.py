@@ -73,7 +73,7 @@ def invoices_section(engine: Engine) -> SectionData:
         for s in reversed(found)
     ]  # fmt: skip
     columns = ("id", "number", "kind", "ksef_status", "ksef_number", "order_id", "gross",
-               "error", "xml/pdf")  # fmt: skip
+               "error", "documents")  # fmt: skip
     return SectionData(configured=True, columns=columns, rows=rows)
 
 

@@ -1,10 +1,16 @@
-"""Polish (default) and English labels of the dashboard; ``?lang=pl|en`` chooses."""
+"""Polish (default) and English labels of the dashboard; ``?lang=pl|en`` chooses.
+
+Every visible word of the templates comes from here: ``t.key`` for fixed words, ``t[key]`` for
+section names, table column keys (``SectionData.columns``) and the allocation explanation's
+keys. A test checks that both languages have the same keys and that every key a template or a
+section uses has a label.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-__all__ = ["LABELS", "LANGS", "labels"]
+__all__ = ["LABELS", "LANGS", "labels", "missing_labels"]
 
 LANGS = ("pl", "en")
 
@@ -57,6 +63,44 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "severity": "Waga",
         "detail": "Opis",
         "sync_dead": "Nieudane wysyłki",
+        "created_at": "Utworzono",
+        "channel": "Kanał",
+        "offer_id": "Oferta",
+        "offer": "Oferta",
+        "kind": "Rodzaj",
+        "message": "Komunikat",
+        "id": "ID",
+        "external_id": "ID w kanale",
+        "channel_status": "Status w kanale",
+        "flags": "Flagi",
+        "lines": "Pozycje",
+        "last_seen_at": "Ostatnio widziane",
+        "number": "Numer",
+        "ksef_status": "Status KSeF",
+        "ksef_number": "Numer KSeF",
+        "order_id": "Zamówienie",
+        "gross": "Brutto",
+        "documents": "Dokumenty",
+        "effective_from": "Obowiązuje od",
+        "pack": "Pakiet reguł",
+        "rule": "Reguła",
+        "description": "Opis",
+        "max": "maks.",
+        "reserved": "Zarezerwowane",
+        "available": "Dostępne",
+        "buffer": "Bufor",
+        "resume_margin": "Margines wznowienia",
+        "was_paused": "Było wstrzymane",
+        "paused": "Wstrzymane",
+        "pause_reason": "Powód wstrzymania",
+        "sellable": "Do sprzedaży",
+        "strategy": "Strategia",
+        "reserve_pct": "Rezerwa %",
+        "held_back": "Zatrzymane",
+        "warehouses": "Magazyny",
+        "reservations": "Rezerwacje",
+        "components": "Składniki",
+        "allocation": "Przydział",
     },
     "en": {
         "title": "omnistock — dashboard",
@@ -106,9 +150,52 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "severity": "Severity",
         "detail": "Detail",
         "sync_dead": "Failed pushes",
+        "created_at": "Created",
+        "channel": "Channel",
+        "offer_id": "Offer",
+        "offer": "Offer",
+        "kind": "Kind",
+        "message": "Message",
+        "id": "ID",
+        "external_id": "Channel ID",
+        "channel_status": "Channel status",
+        "flags": "Flags",
+        "lines": "Lines",
+        "last_seen_at": "Last seen",
+        "number": "Number",
+        "ksef_status": "KSeF status",
+        "ksef_number": "KSeF number",
+        "order_id": "Order",
+        "gross": "Gross",
+        "documents": "Documents",
+        "effective_from": "In force from",
+        "pack": "Rule pack",
+        "rule": "Rule",
+        "description": "Description",
+        "max": "max",
+        "reserved": "Reserved",
+        "available": "Available",
+        "buffer": "Buffer",
+        "resume_margin": "Resume margin",
+        "was_paused": "Was paused",
+        "paused": "Paused",
+        "pause_reason": "Pause reason",
+        "sellable": "Sellable",
+        "strategy": "Strategy",
+        "reserve_pct": "Reserve %",
+        "held_back": "Held back",
+        "warehouses": "Warehouses",
+        "reservations": "Reservations",
+        "components": "Components",
+        "allocation": "Allocation",
     },
 }
 
 
 def labels(lang: str) -> Mapping[str, str]:
     return LABELS[lang if lang in LANGS else "pl"]
+
+
+def missing_labels(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Per language, the keys without a label (a test keeps this empty for every page)."""
+    return {lang: sorted(set(keys) - set(LABELS[lang])) for lang in LANGS}
