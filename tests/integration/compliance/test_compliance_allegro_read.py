@@ -151,3 +151,62 @@ def test_unfilled_and_planned_parameters_become_violations(monkeypatch) -> None:
         assert {(v["offer"], v["rule"]) for v in body["upcoming"]} == {
             ("9101", "parameter.planned.77.2")
         }
+
+
+FULL = {
+    "id": "9301", "name": "Kubek emaliowany Jeż 300 ml", "stock": 2, "price": "29.99",
+    "parameters": {"11323": ["Nowy"]},
+    "images": ["https://a.allegroimg.com/s1024/1.jpg", "https://a.allegroimg.com/s1024/2.jpg"],
+    "description": [[{"type": "TEXT", "content": "<p>Kubek na herbatę.</p>"},
+                     {"type": "IMAGE", "url": "https://a.allegroimg.com/s1024/3.jpg"}]],
+    "products": [{"id": "c9e39cae-9cb6-11e9-a2a3-2a2ae2dbcce4",
+                  "parameters": {"225693": ["5901234123457"]},
+                  "responsible_producer": "33960380-98fe-4b3d-b69e-b261526f2730",
+                  "responsible_person": "570c928f-39ac-4838-93bb-eb829bc2136f",
+                  "safety": {"type": "TEXT", "description": "Nie myć w zmywarce."}}],
+    "shipping_rates_id": "758fcd59-fbfa-4453-ae07-4800d72c2ca6", "handling_time": "PT24H",
+    "return_policy": "5d9ff0c3-6c22-4dc0-bd16-64d9b6a9c6bb",
+    "implied_warranty": "8a6d3a86-5e2f-4c9d-b3f3-1a2b3c4d5e6f",
+}  # fmt: skip
+
+
+def test_offer_content_from_the_sandbox_is_mapped_and_checked() -> None:
+    bare = {"id": "9302", "name": "Kubek emaliowany Jeż 300 ml", "stock": 1, "price": "9.99",
+            "shipping_rates_id": "00000000-0000-4000-8000-000000000000"}  # fmt: skip
+    stale = {**FULL, "id": "9303", "shipping_rates_id": "a1b2c3d4-0000-4000-8000-000000000001"}
+    with running([FULL, bare, stale]) as env:
+        rates = [
+            {"id": FULL["shipping_rates_id"], "name": "Kurier", "type": "PHYSICAL",
+             "dispatch_country": "PL"},
+            {"id": stale["shipping_rates_id"], "name": "Stary cennik"},  # no type: made before 2026
+        ]  # fmt: skip
+        assert env.raw.post("/_sandbox/shipping-rates", json=rates).status_code == 201
+        with AllegroOfferReader(env.server.url, env.token) as reader:
+            full, empty, old = reader.read_many(["9301", "9302", "9303"])
+    assert [i.url for i in full.images] == FULL["images"]
+    assert full.images[0].width is None  # Allegro returns URLs only
+    assert full.description == ("<p>Kubek na herbatę.</p>",)
+    assert full.description_images == ("https://a.allegroimg.com/s1024/3.jpg",)
+    assert (full.condition, full.gtin) == ("Nowy", "5901234123457")
+    assert full.gpsr.responsible_producer == "33960380-98fe-4b3d-b69e-b261526f2730"
+    assert full.gpsr.responsible_person == "570c928f-39ac-4838-93bb-eb829bc2136f"
+    assert (full.gpsr.safety_type, full.gpsr.safety_text) == ("TEXT", "Nie myć w zmywarce.")
+    assert (full.shipping.name, full.shipping.type, full.shipping.dispatch_country) == (
+        "Kurier", "PHYSICAL", "PL",
+    )  # fmt: skip
+    assert full.after_sales.return_policy == FULL["return_policy"]
+    assert empty.shipping.id == bare["shipping_rates_id"]  # an unknown set (404): no type
+    assert (empty.images, empty.shipping.type, empty.gpsr.responsible_producer) == ((), None, None)
+    assert old.shipping.name == "Stary cennik"
+    assert old.shipping.type is None
+    packs = shipped_packs(("allegro",))
+    before = check([full, empty, old], packs, date(2026, 7, 1), upcoming_days=30)
+    broken = {(v.offer, v.rule.id) for v in before.violations}
+    assert not {r for o, r in broken if o == "9301"}  # complete offer: nothing in force broken
+    assert {("9302", "images.at-least-one"), ("9302", "gpsr.responsible-producer"),
+            ("9302", "after-sales.return-policy")} <= broken  # fmt: skip
+    soon = {(v.offer, v.rule.id) for v in before.upcoming}
+    assert ("9303", "shipping.type") in soon  # the old set must get a type by 2026-07-22
+    assert ("9301", "shipping.type") not in soon
+    after = check([full, empty, old], packs, date(2026, 7, 22))
+    assert ("9303", "shipping.type") in {(v.offer, v.rule.id) for v in after.violations}

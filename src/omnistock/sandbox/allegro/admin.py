@@ -5,22 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
 
 from fastapi import APIRouter, HTTPException
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from omnistock.sandbox.allegro.buyers import Buyer, Company, random_buyer, valid_nip
+from omnistock.sandbox.allegro.content import DescriptionItem, OfferContent, ProductElement
 from omnistock.sandbox.allegro.limits import AllegroLimits
 from omnistock.sandbox.allegro.offers import OfferStatus
 from omnistock.sandbox.allegro.orders import FormStatus
 from omnistock.sandbox.allegro.parameters import ParameterRule
-from omnistock.sandbox.allegro.render import checkout_form, product_offer
+from omnistock.sandbox.allegro.render import checkout_form, product_offer, shipping_rates_set
 from omnistock.sandbox.allegro.state import AllegroSandbox, Purchase, Rejected
 from omnistock.sandbox.common.faults import ADMIN_PREFIX
 
 __all__ = [
     "BuyerIn",
     "CancelRequest",
+    "DescriptionItemIn",
     "DeviceConsent",
     "InvoiceRequest",
     "MergeRequest",
@@ -28,6 +31,9 @@ __all__ = [
     "OrderLine",
     "OrderRequest",
     "ParameterRuleIn",
+    "ProductIn",
+    "SafetyIn",
+    "ShippingRatesIn",
     "allegro_admin_router",
 ]
 
@@ -36,8 +42,78 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class DescriptionItemIn(_Model):
+    """A description item: ``TEXT`` with ``content`` or ``IMAGE`` with ``url``."""
+
+    type: Literal["TEXT", "IMAGE"]
+    content: str | None = Field(default=None, max_length=40_000)
+    url: str | None = Field(default=None, min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _complete(self) -> DescriptionItemIn:
+        if self.type == "TEXT" and not self.content:
+            raise ValueError("a TEXT item needs content")
+        if self.type == "IMAGE" and not self.url:
+            raise ValueError("an IMAGE item needs a url")
+        return self
+
+
+class SafetyIn(_Model):
+    """``safetyInformation`` of a product."""
+
+    type: Literal["TEXT", "ATTACHMENTS", "NO_SAFETY_INFORMATION"]
+    description: str | None = Field(default=None, min_length=1, max_length=5000)
+    attachments: list[str] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _complete(self) -> SafetyIn:
+        if self.type == "TEXT" and not self.description:
+            raise ValueError("TEXT safety information needs a description")
+        if self.type == "ATTACHMENTS" and not self.attachments:
+            raise ValueError("ATTACHMENTS safety information needs attachment ids")
+        return self
+
+
+class ProductIn(_Model):
+    """One ``productSet`` element with its GPSR data."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=100)
+    parameters: dict[str, list[str]] = Field(default_factory=dict)
+    responsible_producer: str | None = Field(default=None, min_length=1, max_length=100)
+    responsible_person: str | None = Field(default=None, min_length=1, max_length=100)
+    safety: SafetyIn | None = None
+    marketed_before_gpsr: bool | None = None
+
+    def element(self) -> ProductElement:
+        safety = self.safety
+        return ProductElement(
+            product_id=self.id,
+            parameters=dict(self.parameters),
+            responsible_producer_id=self.responsible_producer,
+            responsible_person_id=self.responsible_person,
+            safety_type=safety.type if safety else None,
+            safety_text=safety.description if safety else None,
+            safety_attachments=tuple(safety.attachments) if safety else (),
+            marketed_before_gpsr=self.marketed_before_gpsr,
+        )
+
+
+class ShippingRatesIn(_Model):
+    """A shipping rate set; ``type``/``dispatch_country`` left out as on sets made before 2026."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=64)
+    type: Literal["PHYSICAL", "ELECTRONIC"] | None = None
+    dispatch_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+
+
+_HANDLING = Literal[
+    "PT0S", "PT24H", "P2D", "P3D", "P4D", "P5D", "P7D", "P10D", "P14D", "P21D", "P30D", "P60D"
+]
+
+
 class OfferSeed(_Model):
-    """One offer to create."""
+    """One offer to create (content fields optional, for compliance reads)."""
 
     id: str | None = Field(default=None, pattern=r"^\d{1,20}$")
     name: str = Field(min_length=1, max_length=75)
@@ -47,6 +123,33 @@ class OfferSeed(_Model):
     external_id: str | None = Field(default=None, max_length=100)
     category_id: str = "257931"
     parameters: dict[str, list[str]] = Field(default_factory=dict)
+    images: list[str] = Field(default_factory=list, max_length=100)
+    description: list[list[DescriptionItemIn]] = Field(default_factory=list, max_length=100)
+    products: list[ProductIn] = Field(default_factory=list, max_length=100)
+    shipping_rates_id: str | None = Field(default=None, min_length=1, max_length=100)
+    handling_time: _HANDLING | None = None
+    return_policy: UUID | None = None  # after-sales definitions are named by UUID
+    implied_warranty: UUID | None = None
+    warranty: UUID | None = None
+
+    def content(self) -> OfferContent:
+        return OfferContent(
+            images=list(self.images),
+            description=[
+                [DescriptionItem(type=i.type, content=i.content, url=i.url) for i in section]
+                for section in self.description
+            ],
+            products=[p.element() for p in self.products],
+            shipping_rates_id=self.shipping_rates_id,
+            handling_time=self.handling_time,
+            return_policy_id=_text(self.return_policy),
+            implied_warranty_id=_text(self.implied_warranty),
+            warranty_id=_text(self.warranty),
+        )
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
 class ParameterRuleIn(_Model):
@@ -152,10 +255,24 @@ def allegro_admin_router(sandbox: AllegroSandbox) -> APIRouter:
                 external_id=o.external_id,
                 category_id=o.category_id,
                 parameters=o.parameters,
+                content=o.content(),
             )
             for o in offers
         ]
         return [product_offer(offer) for offer in created]
+
+    @router.post("/shipping-rates", status_code=201)
+    async def seed_shipping_rates(sets: list[ShippingRatesIn]) -> list[dict[str, Any]]:
+        ids = [s.id for s in sets if s.id is not None]
+        if len(ids) != len(set(ids)) or any(i in sandbox.shipping_rates for i in ids):
+            raise HTTPException(409, "shipping rate set ids must be new and unique")
+        created = [
+            sandbox.add_shipping_rates(
+                name=s.name, rates_id=s.id, type=s.type, dispatch_country=s.dispatch_country
+            )
+            for s in sets
+        ]
+        return [shipping_rates_set(s) for s in created]
 
     @router.get("/offers/quantities")
     async def quantities() -> list[dict[str, Any]]:

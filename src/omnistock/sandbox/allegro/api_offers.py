@@ -12,7 +12,12 @@ from omnistock.sandbox.allegro.errors import AllegroError, AllegroResponse
 from omnistock.sandbox.allegro.guard import Guard, int_param, multi, read_json, seller_of
 from omnistock.sandbox.allegro.offers import Offer, OfferQuery, OfferStatus
 from omnistock.sandbox.allegro.orders import new_uuid
-from omnistock.sandbox.allegro.render import listing_offer, product_offer, timestamp
+from omnistock.sandbox.allegro.render import (
+    listing_offer,
+    product_offer,
+    shipping_rates_set,
+    timestamp,
+)
 from omnistock.sandbox.allegro.state import AllegroSandbox
 
 __all__ = ["offers_router"]
@@ -88,6 +93,19 @@ def offers_router(sandbox: AllegroSandbox, guard: Guard) -> APIRouter:
         if offer is None:
             raise _not_found(offerId)
         return AllegroResponse(product_offer(offer))
+
+    @router.get("/sale/shipping-rates/{id}")
+    async def get_shipping_rates(id: str, request: Request) -> AllegroResponse:
+        seller_of(request)
+        rates = sandbox.shipping_rates.get(id)
+        if rates is None:
+            raise AllegroError(
+                404,
+                "NotFoundException",
+                f"Shipping rates set {id} not found",
+                user_message="Nie znaleziono cennika dostawy.",
+            )
+        return AllegroResponse(shipping_rates_set(rates))
 
     @router.patch("/sale/product-offers/{offerId}")
     async def edit_offer(offerId: str, request: Request) -> Response:

@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from omnistock.sandbox.allegro.content import OfferContent
+
 __all__ = ["MAX_STOCK", "Offer", "OfferBook", "OfferListener", "OfferQuery", "OfferStatus"]
 
 MAX_STOCK = 99_999
@@ -43,6 +45,7 @@ class Offer:
     ended_at: datetime | None = None
     ended_by: str | None = None
     parameters: dict[str, list[str]] = field(default_factory=dict)
+    content: OfferContent = field(default_factory=OfferContent)
     listener: OfferListener | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -6,8 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from omnistock.sandbox.allegro.content import parameters_json
+
 if TYPE_CHECKING:
     from omnistock.sandbox.allegro.commands import Command, Task
+    from omnistock.sandbox.allegro.content import ShippingRatesSet
     from omnistock.sandbox.allegro.offers import Offer
     from omnistock.sandbox.allegro.orders import CheckoutForm, LineItem
 
@@ -18,6 +21,7 @@ __all__ = [
     "listing_offer",
     "money",
     "product_offer",
+    "shipping_rates_set",
     "task",
     "timestamp",
 ]
@@ -59,7 +63,7 @@ def _publication(offer: Offer) -> dict[str, Any]:
 
 
 def product_offer(offer: Offer) -> dict[str, Any]:
-    """``SaleProductOfferResponseV1`` (the fields the sandbox keeps)."""
+    """``SaleProductOfferResponseV1`` (the fields the sandbox keeps, content included)."""
     publication = _publication(offer)
     publication.pop("endedAt", None)
     publication["endedBy"] = offer.ended_by
@@ -68,6 +72,8 @@ def product_offer(offer: Offer) -> dict[str, Any]:
             "id": offer.id,
             "name": offer.name,
             "category": {"id": offer.category_id},
+            "parameters": parameters_json(offer.parameters),
+            **offer.content.to_json(),
             "sellingMode": {"format": "BUY_NOW", "price": money(offer.price, offer.currency)},
             "stock": {"available": offer.available, "unit": "UNIT"},
             "publication": publication,
@@ -75,6 +81,22 @@ def product_offer(offer: Offer) -> dict[str, Any]:
             "language": "pl-PL",
             "createdAt": timestamp(offer.created_at),
             "updatedAt": timestamp(offer.updated_at),
+        }
+    )
+
+
+def shipping_rates_set(rates: ShippingRatesSet) -> dict[str, Any]:
+    """``GET /sale/shipping-rates/{id}``: ``ShippingRatesSet`` with ``type``/``dispatchCountry``
+    (``dispatchCountry`` only for ``PHYSICAL`` sets, as the spec says)."""
+    return _clean(
+        {
+            "id": rates.id,
+            "name": rates.name,
+            "type": rates.type,
+            "dispatchCountry": rates.dispatch_country if rates.type == "PHYSICAL" else None,
+            "features": {"managedByAllegro": False, "isFulfillment": False},
+            "rates": [dict(r) for r in rates.rates],
+            "lastModified": timestamp(rates.last_modified),
         }
     )
 

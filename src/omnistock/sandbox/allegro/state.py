@@ -9,6 +9,7 @@ from decimal import Decimal
 from omnistock.sandbox.allegro.auth import AuthServer
 from omnistock.sandbox.allegro.buyers import Buyer, Company, random_buyer
 from omnistock.sandbox.allegro.commands import CommandBook
+from omnistock.sandbox.allegro.content import OfferContent, ShippingRatesSet
 from omnistock.sandbox.allegro.edits import PendingEdit, apply_edit
 from omnistock.sandbox.allegro.limits import AllegroLimits, ClientGate, SellerBudgets
 from omnistock.sandbox.allegro.offer_events import OfferEventLog
@@ -63,6 +64,7 @@ class AllegroSandbox(SandboxBase):
         self.edits: dict[str, PendingEdit] = {}
         self.buyers: dict[str, Buyer] = {}
         self.parameters = ParameterBook()
+        self.shipping_rates: dict[str, ShippingRatesSet] = {}
         self.operations: dict[str, PendingEdit] = {}
         self.auth = AuthServer(
             client_id=self.options.client_id,
@@ -109,6 +111,7 @@ class AllegroSandbox(SandboxBase):
         status: OfferStatus = OfferStatus.ACTIVE,
         category_id: str = "257931",
         parameters: dict[str, list[str]] | None = None,
+        content: OfferContent | None = None,
     ) -> Offer:
         """Seed one offer; 409 if the id exists."""
         if offer_id is not None and self.offers.get(offer_id) is not None:
@@ -126,9 +129,39 @@ class AllegroSandbox(SandboxBase):
             updated_at=now,
             started_at=now if status is OfferStatus.ACTIVE else None,
             parameters=dict(parameters or {}),
+            content=content or OfferContent(),
         )
         self.offers.add(offer)
         return offer
+
+    def add_shipping_rates(
+        self,
+        *,
+        name: str,
+        rates_id: str | None = None,
+        type: str | None = None,
+        dispatch_country: str | None = None,
+    ) -> ShippingRatesSet:
+        """Seed one shipping rate set (one courier rate); 409 if the id exists."""
+        if rates_id is not None and rates_id in self.shipping_rates:
+            raise Rejected(409, f"shipping rate set {rates_id} already exists")
+        rate = {
+            "deliveryMethod": {"id": "b20ef9e1-faa2-4f25-9455-f2a3b6b3e2a8"},
+            "maxQuantityPerPackage": 1,
+            "firstItemRate": {"amount": "12.99", "currency": "PLN"},
+            "nextItemRate": {"amount": "0.00", "currency": "PLN"},
+            "shippingTime": {"from": "P1D", "to": "P2D"},
+        }
+        rates = ShippingRatesSet(
+            id=rates_id or new_uuid(self.random),
+            name=name,
+            last_modified=self.now(),
+            type=type,
+            dispatch_country=dispatch_country,
+            rates=(rate,),
+        )
+        self.shipping_rates[rates.id] = rates
+        return rates
 
     def place_order(
         self,
