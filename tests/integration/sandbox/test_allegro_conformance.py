@@ -105,7 +105,36 @@ def _walk(env) -> list[httpx.Response]:
     env.raw.put("/_sandbox/faults", json={})
     calls += _orders(env, offer)
     calls += _parameters(env)
+    calls += _content(env)
     return calls
+
+
+def _content(env) -> list[httpx.Response]:
+    """An offer with images, description, parameters, GPSR data and its shipping rate set."""
+    rates = env.raw.post(
+        "/_sandbox/shipping-rates",
+        json=[{"name": "Kurier", "type": "PHYSICAL", "dispatch_country": "PL"}],
+    ).json()[0]["id"]
+    seed = {
+        "name": "Kubek emaliowany Jeż 300 ml", "stock": 2, "price": "29.99",
+        "parameters": {"11323": ["Nowy"]}, "images": ["https://a.allegroimg.com/s1024/1.jpg"],
+        "description": [[{"type": "TEXT", "content": "<p>Kubek</p>"},
+                         {"type": "IMAGE", "url": "https://a.allegroimg.com/s1024/2.jpg"}]],
+        "products": [{"id": "c9e39cae-9cb6-11e9-a2a3-2a2ae2dbcce4",
+                      "parameters": {"225693": ["5901234123457"]},
+                      "responsible_producer": "33960380-98fe-4b3d-b69e-b261526f2730",
+                      "responsible_person": "570c928f-39ac-4838-93bb-eb829bc2136f",
+                      "safety": {"type": "TEXT", "description": "Nie dla dzieci."},
+                      "marketed_before_gpsr": False}],
+        "shipping_rates_id": rates, "handling_time": "PT24H", "return_policy": str(uuid.uuid4()),
+        "implied_warranty": str(uuid.uuid4()), "warranty": str(uuid.uuid4()),
+    }  # fmt: skip
+    offer = env.raw.post("/_sandbox/offers", json=[seed]).json()[0]["id"]
+    return [
+        env.api.get(f"/sale/product-offers/{offer}"),
+        env.api.get(f"/sale/shipping-rates/{rates}"),
+        env.api.get("/sale/shipping-rates/missing"),
+    ]
 
 
 def _parameters(env) -> list[httpx.Response]:
