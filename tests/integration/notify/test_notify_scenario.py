@@ -128,7 +128,7 @@ def test_next_import_confirming_the_zeros_clears_the_holds() -> None:
     channel = CHANNELS[0]
     verdict = guard_change_set(*change_set(channel, stock, zeros), explained={})
     (hold,) = holds_from_verdict(verdict, ids=["h"], channel=channel, now=NOW)
-    again = {f"{channel}-{sku}": 0 for sku in stock}
+    again = {(channel, f"{channel}-{sku}"): 0 for sku in stock}
     assert reconfirm(hold, again, import_id="import-8", now=NOW).status is HoldStatus.AUTO_CLEARED
 
 

@@ -37,7 +37,6 @@ from omnistock.domain.safety.sources import (
 from omnistock.domain.safety.thresholds import GuardThresholds, thresholds_from_table
 
 __all__ = [
-    "SEVERAL_CHANNELS",
     "ActiveListing",
     "ExplainedUnits",
     "FeedCheck",
@@ -52,6 +51,7 @@ __all__ = [
     "HoldStatus",
     "ProposedChange",
     "Reread",
+    "SEVERAL_CHANNELS",
     "SanityError",
     "SanityProblem",
     "approve",
