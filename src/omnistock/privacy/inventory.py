@@ -22,6 +22,7 @@ __all__ = ["DATA_MAP", "RETENTION_TEXT", "render_markdown"]
 
 _F, _I, _L = Purpose.FULFILMENT, Purpose.INVOICING, Purpose.LOOKUP
 _C, _O = LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION
+_D, _LI = Purpose.DIAGNOSTICS, LegalBasis.LEGITIMATE_INTEREST
 
 ORDERS = PersonalTable(
     name="orders",
@@ -130,7 +131,38 @@ INVOICES = PersonalTable(
     ),
 )
 
-DATA_MAP = DataMap(tables=(ORDERS, INVOICES))
+ORDER_QUARANTINE = PersonalTable(
+    name="order_quarantine",
+    id_column="id",
+    description="order payloads that could not be imported (kept to find and fix the cause)",
+    dates={DateRole.RECEIVED: "received_at"},
+    fields=(
+        PersonalField(
+            column="payload",
+            purpose=_D,
+            basis=_LI,
+            description="the channel's raw order as received: may hold every buyer field",
+        ),
+        PersonalField(
+            column="buyer_email_hash",
+            purpose=_L,
+            basis=_O,
+            format=FieldFormat.HASH,
+            identifier=IdentifierKind.EMAIL,
+            description="keyed hash of the e-mail found in the payload, to find it on request",
+        ),
+        PersonalField(
+            column="buyer_phone_hash",
+            purpose=_L,
+            basis=_O,
+            format=FieldFormat.HASH,
+            identifier=IdentifierKind.PHONE,
+            description="keyed hash of the phone number found in the payload",
+        ),
+    ),
+)
+
+DATA_MAP = DataMap(tables=(ORDERS, INVOICES, ORDER_QUARANTINE))
 
 RETENTION_TEXT = {
     Purpose.FULFILMENT: (
@@ -141,6 +173,7 @@ RETENTION_TEXT = {
         f"{DEFAULT_POLICY.invoice_years} years from the end of the invoice's tax year; "
         "kept despite an erasure request until then"
     ),
+    Purpose.DIAGNOSTICS: f"{DEFAULT_POLICY.quarantine_days} days after it was received",
     Purpose.MARKETING: "never kept",
     Purpose.LOOKUP: "as long as the record holds any other personal field",
 }

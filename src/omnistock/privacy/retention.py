@@ -6,6 +6,8 @@
 - ``invoicing`` (invoice address, NIP): a **legal obligation** — kept 5 years from the end of the
   tax year of the invoice (Polish calendar year, Europe/Warsaw), then removed. It overrides
   erasure requests until then.
+- ``diagnostics`` (the raw payload of an order that could not be imported, kept so the seller
+  can see why): kept ``quarantine_days`` after it was received, then removed.
 - ``marketing``: omnistock keeps nothing for marketing; any such data has always expired.
 - ``lookup`` (keyed hashes): kept while the record holds any other personal field.
 
@@ -41,6 +43,7 @@ class Purpose(StrEnum):
 
     FULFILMENT = "fulfilment"
     INVOICING = "invoicing"
+    DIAGNOSTICS = "diagnostics"
     MARKETING = "marketing"
     LOOKUP = "lookup"
 
@@ -52,6 +55,7 @@ class DateRole(StrEnum):
     CLOSED = "closed"
     RETURN_WINDOW_ENDS = "return_window_ends"
     INVOICED = "invoiced"
+    RECEIVED = "received"
 
 
 LEGAL_RETENTION = frozenset({Purpose.INVOICING})
@@ -59,14 +63,16 @@ LEGAL_RETENTION = frozenset({Purpose.INVOICING})
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetentionPolicy:
-    """Configurable periods: days kept after delivery/return window, default return window."""
+    """Configurable periods: days kept after delivery/return window, default return window,
+    legal invoice years, days a quarantined order payload is kept after receipt."""
 
     delivery_days: int = 30
     return_window_days: int = 14
     invoice_years: int = 5
+    quarantine_days: int = 30
 
     def __post_init__(self) -> None:
-        for name in ("delivery_days", "return_window_days", "invoice_years"):
+        for name in ("delivery_days", "return_window_days", "invoice_years", "quarantine_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
 
@@ -106,6 +112,9 @@ def expires_at(
         return invoice_retention_end(invoiced, years=policy.invoice_years) if invoiced else None
     if purpose is Purpose.FULFILMENT:
         return _fulfilment_end(dates, policy)
+    if purpose is Purpose.DIAGNOSTICS:
+        received = dates.get(DateRole.RECEIVED)
+        return received + timedelta(days=policy.quarantine_days) if received else None
     return None
 
 

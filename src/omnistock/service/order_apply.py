@@ -31,11 +31,17 @@ from omnistock.domain.orders import (
     consume_key,
     order_effects,
 )
+from omnistock.privacy.redaction import known_values, redact
 from omnistock.service.allocation import recompute_in
 from omnistock.service.order_ports import OrderUow
-from omnistock.service.order_privacy import ContactPolicy, PersonalSealer, minimise
+from omnistock.service.order_privacy import (
+    ContactPolicy,
+    PersonalSealer,
+    minimise,
+    personal_values,
+)
 
-__all__ = ["Applied", "apply_observed", "quarantine"]
+__all__ = ["Applied", "apply_observed", "quarantine", "rebind_quarantined"]
 
 log = logging.getLogger(__name__)
 
@@ -219,16 +225,39 @@ def quarantine(
     sealer: PersonalSealer,
     now: datetime,
 ) -> None:
-    """Keep an unreadable payload (sealed: it may hold personal data) and raise an incident."""
+    """Keep an unreadable payload (sealed: it may hold personal data) and raise an incident.
+
+    The payload is sealed to its new row's id; the stored reason and the incident text are
+    masked (``redact``: the payload's personal values and anything that looks personal).
+    """
     text = json.dumps(raw, ensure_ascii=False, default=str, sort_keys=True)
-    sealed = sealer.seal_payload(f"{channel}/{external_id or '?'}", text)
-    uow.orders.quarantine(channel, external_id, reason[:500], sealed, now=now)
+    with known_values.scope(*personal_values(raw)):
+        masked = redact(reason)
+    quarantine_id = uow.orders.quarantine(channel, external_id, masked[:500], now=now)
+    uow.orders.set_quarantined(quarantine_id, sealer.seal_quarantine(quarantine_id, text))
     occurrence = Occurrence(
         kind=IncidentKind.FEED_REJECTED,
         severity=Severity.ERROR,
         subject=f"order {external_id or '?'} quarantined",
         channel=channel,
-        detail=reason[:200],
+        detail=masked[:200],
     )
     uow.orders.record_incident(occurrence, now=now)
-    log.warning("order quarantined", extra={"channel": channel, "external_id": external_id})
+    log.warning(
+        "order quarantined",
+        extra={"channel": channel, "external_id": external_id, "quarantine_id": quarantine_id},
+    )
+
+
+def rebind_quarantined(uow: OrderUow, sealer: PersonalSealer) -> int:
+    """Re-seal quarantined payloads sealed before they were bound to their row id (and give
+    them their look-up hashes); how many. Run before a key rotation (``privacy rotate-key``)."""
+    done = 0
+    with uow:
+        for row in uow.orders.quarantined():
+            sealed = sealer.rebound(row)
+            if sealed is not None:
+                uow.orders.set_quarantined(row["id"], sealed)
+                done += 1
+        uow.commit()
+    return done

@@ -77,14 +77,12 @@ class OrderStore(Protocol):
     def set_cursor(self, channel: ChannelId, feed: str, cursor: str, *, now: datetime) -> None: ...
 
     def quarantine(
-        self,
-        channel: ChannelId,
-        external_id: str | None,
-        reason: str,
-        sealed: str,
-        *,
-        now: datetime,
-    ) -> None: ...
+        self, channel: ChannelId, external_id: str | None, reason: str, *, now: datetime
+    ) -> int: ...
+
+    def set_quarantined(self, quarantine_id: int, sealed: dict[str, str | None]) -> None: ...
+
+    def quarantined(self, channel: ChannelId | None = None) -> list[dict[str, Any]]: ...
 
     def record_incident(self, occurrence: Occurrence, *, now: datetime) -> Incident: ...
 

@@ -4,29 +4,48 @@
 ``omnistock.privacy.sealing.Sealer`` and the ``orders`` entry of the privacy data map: each
 personal column becomes a sealed token ``v1:<key id>:…`` bound to the order row (the key id is
 stored with the value, so keys rotate) or a keyed look-up hash (e-mail, phone, buyer id).
+
+A quarantined payload (an order that could not be read) is sealed whole, bound to its
+``order_quarantine`` row, with keyed hashes of the e-mail and phone found in it
+(:func:`payload_contacts`) so access and erasure requests find it. :func:`personal_values`
+lists the values of a raw payload to mask in logs while that order is processed
+(``omnistock.privacy.redaction.known_values.scope``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from omnistock.domain.orders import Address, PersonalData
-from omnistock.privacy.cipher import FieldRef
+from omnistock.privacy.cipher import DecryptionFailed, FieldRef
 from omnistock.privacy.sealing import Sealer
 
 __all__ = [
+    "QUARANTINE",
     "SEALED_COLUMNS",
     "ContactPolicy",
     "PersonalSealer",
     "PrivacySealer",
     "minimise",
+    "payload_contacts",
+    "personal_values",
 ]
 
 SEALED_COLUMNS = ("buyer_name", "delivery_address", "invoice_address", "buyer_email", "buyer_phone")
 TABLE = "orders"
+QUARANTINE = "order_quarantine"
+PERSONAL_KEY = re.compile(
+    r"name|mail|phone|street|address|city|zip|post|nip|tax|vat|company|login|buyer|recipient"
+    r"|billing|shipping|delivery|invoice|customer|body",
+    re.IGNORECASE,
+)
+"""Keys under which every text of a raw order payload is taken as personal (for log masking)."""
+_EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class PersonalSealer(Protocol):
@@ -36,8 +55,12 @@ class PersonalSealer(Protocol):
     def open_order(self, order_id: int, row: Mapping[str, Any]) -> PersonalData:
         """The plain personal data of a stored order row."""
 
-    def seal_payload(self, ref: str, text: str) -> str:
-        """A sealed raw payload for the quarantine."""
+    def seal_quarantine(self, quarantine_id: int, text: str) -> dict[str, str | None]:
+        """Stored values of a quarantine row: the sealed raw payload and its look-up hashes."""
+
+    def rebound(self, row: Mapping[str, Any]) -> dict[str, str | None] | None:
+        """New stored values of a quarantine row sealed before payloads were bound to their row
+        id; ``None`` when it already is (or was emptied)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,7 +124,64 @@ class PrivacySealer:
             phone=plain.get("buyer_phone"),
         )
 
-    def seal_payload(self, ref: str, text: str) -> str:
-        return self.sealer.cipher.seal(
-            text, FieldRef(table="order_quarantine", column="payload", record_id=ref)
-        )
+    def seal_quarantine(self, quarantine_id: int, text: str) -> dict[str, str | None]:
+        email, phone = payload_contacts(_loads(text))
+        values = {"payload": text, "buyer_email_hash": email, "buyer_phone_hash": phone}
+        return self.sealer.seal(QUARANTINE, quarantine_id, values)
+
+    def rebound(self, row: Mapping[str, Any]) -> dict[str, str | None] | None:
+        if row.get("payload") is None:
+            return None
+        try:
+            self.sealer.open(QUARANTINE, row["id"], row)
+            return None
+        except DecryptionFailed:
+            legacy = f"{row['channel']}/{row['external_id'] or '?'}"  # how it was sealed then
+            ref = FieldRef(table=QUARANTINE, column="payload", record_id=legacy)
+            text = self.sealer.cipher.open(row["payload"], ref)  # neither: DecryptionFailed
+        return self.seal_quarantine(int(row["id"]), text)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _leaves(value: Any, personal: bool, key: str = "") -> Iterator[tuple[str, bool, str]]:
+    """(key, under a personal key, text) of every text leaf of a JSON-like value."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _leaves(v, personal or bool(PERSONAL_KEY.search(str(k))), str(k))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _leaves(item, personal, key)
+    elif isinstance(value, str | int) and not isinstance(value, bool):
+        yield key, personal, str(value)
+
+
+def personal_values(raw: Any) -> list[str]:
+    """Texts of a raw payload to mask in logs while it is processed: every value under a
+    personal-looking key (buyer, billing, shipping, name, e-mail, phone…) and every e-mail."""
+    found: list[str] = []
+    for _, personal, text in _leaves(raw, False):
+        if personal:
+            found.append(text)
+        found += _EMAIL.findall(text)
+    return found
+
+
+def payload_contacts(raw: Any) -> tuple[str | None, str | None]:
+    """The buyer's e-mail and phone in a raw payload, if any (first under an ``…mail``/``…phone``
+    key; else the first e-mail anywhere in its texts)."""
+    email = phone = anywhere = None
+    for key, _, text in _leaves(raw, False):
+        lowered, value = key.lower(), text.strip()
+        if email is None and "mail" in lowered and _EMAIL.fullmatch(value):
+            email = value
+        if phone is None and "phone" in lowered and value:
+            phone = value
+        if anywhere is None and (match := _EMAIL.search(value)):
+            anywhere = match.group(0)
+    return email or anywhere, phone

@@ -5,6 +5,8 @@ page of changed orders and fetch the full orders; then in **one** transaction ap
 (idempotent upsert + stock effects + recompute of the touched listings) and store the new
 cursor. A crash before the commit loses nothing: the page is read again and applying an order
 twice changes nothing. Malformed payloads go to the quarantine (sealed) with an incident.
+While an order is processed its personal values are registered with the log redaction
+(``known_values.scope``): no log line, quarantine reason or incident text carries them.
 
 ```python
 summary = import_feed(lambda: OrderUnitOfWork(engine), feed, "events", sealer=sealer,
@@ -24,9 +26,10 @@ from typing import Any
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.domain.orders import ObservedOrder, UnknownOrder
+from omnistock.privacy.redaction import known_values
 from omnistock.service.order_apply import Applied, apply_observed, quarantine
 from omnistock.service.order_ports import FeedEntry, OrderFeed, OrderUow
-from omnistock.service.order_privacy import ContactPolicy, PersonalSealer
+from omnistock.service.order_privacy import ContactPolicy, PersonalSealer, personal_values
 from omnistock.service.ports import Clock
 
 __all__ = [
@@ -130,6 +133,18 @@ def _apply_entry(
     if raw is None:
         summary.merged += uow.orders.mark_merged(feed.channel, entry.external_id, now=deps.now)
         return
+    with known_values.scope(*personal_values(raw)):  # masked in every log line meanwhile
+        _parse_and_apply(uow, feed, entry, raw, deps, summary)
+
+
+def _parse_and_apply(
+    uow: OrderUow,
+    feed: OrderFeed,
+    entry: FeedEntry,
+    raw: Mapping[str, Any],
+    deps: _Deps,
+    summary: ImportSummary,
+) -> None:
     try:
         observed = feed.parse(raw)
     except (InvalidValue, KeyError, TypeError, ValueError) as exc:
@@ -144,7 +159,9 @@ def _apply_entry(
         )
         summary.quarantined += 1
         return
-    summary.add(_apply(uow, observed, deps))
+    parsed = dataclasses.asdict(observed.personal) if observed.personal else None
+    with known_values.scope(*personal_values(parsed)):
+        summary.add(_apply(uow, observed, deps))
 
 
 def _apply(uow: OrderUow, observed: ObservedOrder, deps: _Deps) -> Applied:

@@ -225,23 +225,21 @@ class SqlOrderRepository:
         upsert(self._conn, order_cursors, [row], keys=["channel", "feed"])
 
     def quarantine(
-        self,
-        channel: ChannelId,
-        external_id: str | None,
-        reason: str,
-        sealed: str,
-        *,
-        now: datetime,
-    ) -> None:
-        self._conn.execute(
-            insert(order_quarantine).values(
-                channel=channel,
-                external_id=external_id[:200] if external_id else None,
-                reason=reason,
-                payload=sealed,
-                received_at=now,
-            )
+        self, channel: ChannelId, external_id: str | None, reason: str, *, now: datetime
+    ) -> int:
+        """A new quarantine row without its payload (sealed to this id next); its id."""
+        stmt = insert(order_quarantine).values(
+            channel=channel,
+            external_id=external_id[:200] if external_id else None,
+            reason=reason,
+            received_at=now,
         )
+        return int(self._conn.execute(stmt.returning(order_quarantine.c.id)).scalar_one())
+
+    def set_quarantined(self, quarantine_id: int, sealed: dict[str, str | None]) -> None:
+        """Store the sealed payload (and its look-up hashes) of a quarantine row."""
+        c = order_quarantine.c
+        self._conn.execute(update(order_quarantine).where(c.id == quarantine_id).values(sealed))
 
     def quarantined(self, channel: ChannelId | None = None) -> list[dict[str, Any]]:
         query = select(order_quarantine).order_by(order_quarantine.c.id)

@@ -12,7 +12,10 @@ They share the store's ``metadata`` so the migration-vs-models check covers them
   ``unit_gross``/``currency`` the sale's gross unit price (NULL: imported before it was kept).
 - ``order_cursors`` — per channel account and feed, the durable import position; written in the
   same transaction as the orders it covers.
-- ``order_quarantine`` — payloads that could not be read, kept sealed with the reason.
+- ``order_quarantine`` — payloads that could not be read, with the reason (redacted: no personal
+  value). The payload is personal data (declared in ``omnistock.privacy.inventory``): sealed and
+  bound to the row id, with keyed hashes of the e-mail/phone found in it; the retention sweep
+  empties it (NULL) 30 days after receipt, the row and reason stay.
 - ``incidents`` — de-duplicated incidents (``omnistock.domain.incidents``), one row per incident.
 """
 
@@ -95,8 +98,10 @@ order_quarantine = Table(
     Column("channel", String(100), nullable=False),
     Column("external_id", String(200)),
     Column("reason", Text, nullable=False),
-    Column("payload", Text, nullable=False),
+    Column("payload", Text, info={"personal": "diagnostics"}),
     Column("received_at", TS, nullable=False),
+    Column("buyer_email_hash", String(64), info={"personal": "lookup"}),
+    Column("buyer_phone_hash", String(64), info={"personal": "lookup"}),
 )
 
 incidents = Table(
