@@ -3,6 +3,9 @@
 The sync budget (``omnistock.sync.budget``) limits pushes per channel account across workers;
 reads made inside one adapter call (e.g. Amazon's one ``getListingsItem`` per SKU during a
 reconcile) must also stay under the operation's own rate, or the channel answers 429.
+``wait`` blocks until a token is there (a reconcile must read everything); ``try_take`` never
+blocks (result polls: what has no token now is polled in a later pass, so a poll never holds
+up the account's next push).
 """
 
 from __future__ import annotations
@@ -44,6 +47,20 @@ class Pacer:
         self._sleep = sleep
         self._last = monotonic()
         self._lock = threading.Lock()
+
+    def try_take(self) -> bool:
+        """Take one token if one is there now (never blocks); False when none is.
+
+        >>> pacer = Pacer(rate=1, burst=1, monotonic=lambda: 0.0)
+        >>> pacer.try_take(), pacer.try_take()
+        (True, False)
+        """
+        with self._lock:
+            self._refill()
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
     def wait(self) -> None:
         """Take one token, sleeping until one is there."""

@@ -14,6 +14,17 @@ why small batches go through PATCH; the adapter keeps that window (``FeedQuota``
 is used up, raises ``RateLimited`` with the seconds until a slot frees **before** creating the
 feed document (a batch of at most ``patch_max_items`` still goes through PATCH meanwhile).
 
+Limits (SP-API usage plans) are kept on three levels. The engine sees two push operations in
+``capabilities.operations``, each with its own budget: ``patch`` (≤ ``patch_max_items`` SKUs,
+one request per SKU, ``patch_per_minute``) and ``feed`` (≤ ``max_batch`` SKUs, 5 per 300 s,
+budgeted one at a time — one per 75 s sustained — so a steady stream never waits for a whole
+used-up window). Inside the adapter, ``patchListingsItem`` is paced at 5/s (burst 5), and the
+result polls never block: ``getFeed`` (2/s), ``getFeedDocument`` (1 per 45 s, burst 10) and the
+confirming ``getListingsItem`` reads (shared 4/s pacer) take a token if one is there now and
+otherwise answer "still pending" — a later pass polls again. Accepted patches are first read
+``patch_first_read_s`` after the patch, then at doubling intervals (at most
+``patch_read_max_s``), so each confirmation costs about one or two reads.
+
 Running feeds and patches live in this object; ``poll`` of an unknown batch raises
 ``BatchNotFound`` and the dispatcher pushes it again (the same absolute quantities).
 """
@@ -25,14 +36,14 @@ import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
 from omnistock.channels.amazon.api import SpApi
 from omnistock.channels.amazon.feed import availability_patch, feed_document, report_results
-from omnistock.channels.amazon.feed_quota import FeedQuota
+from omnistock.channels.amazon.feed_quota import FEED_WINDOW_S, FEEDS_PER_WINDOW, FeedQuota
 from omnistock.channels.amazon.orders import poll_orders
 from omnistock.channels.base import (
     BatchNotFound,
@@ -45,6 +56,7 @@ from omnistock.channels.base import (
     PermanentChannelError,
     PushBatch,
     PushItem,
+    PushOperation,
     PushReport,
     RateLimited,
 )
@@ -75,6 +87,10 @@ class AmazonConfig:
     patch_max_items: int = 5
     max_batch: int = 10_000
     patch_settle_s: float = 300.0
+    # each accepted patch needs getListingsItem reads to confirm it (4/s shared with reconcile)
+    patch_per_minute: int = 60
+    patch_first_read_s: float = 5.0
+    patch_read_max_s: float = 60.0
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
@@ -90,6 +106,8 @@ class _Patches:
     results: dict[str, ItemResult]
     accepted: dict[str, int]
     since: datetime
+    next_read: datetime
+    read_every_s: float
 
 
 class AmazonAdapter:
@@ -102,6 +120,9 @@ class AmazonAdapter:
         clock: Callable[[], datetime] | None = None,
         read_pacer: Pacer | None = None,
         feed_quota: FeedQuota | None = None,
+        patch_pacer: Pacer | None = None,
+        feed_poll_pacer: Pacer | None = None,
+        report_pacer: Pacer | None = None,
     ) -> None:
         self.config = config
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -122,6 +143,10 @@ class AmazonAdapter:
         # A sandbox running in compressed time passes a pacer scaled to its clock.
         self._read_pacer = read_pacer or Pacer(rate=4, burst=8)
         self._feed_quota = feed_quota or FeedQuota()
+        # patchListingsItem 5/s burst 5; getFeed 2/s burst 15; getFeedDocument 0.0222/s burst 10
+        self._patch_pacer = patch_pacer or Pacer(rate=5, burst=5)
+        self._feed_poll_pacer = feed_poll_pacer or Pacer(rate=2, burst=10)
+        self._report_pacer = report_pacer or Pacer(rate=0.02, burst=8)
         self._lock = threading.Lock()
         self._caps = Capabilities(
             max_batch=config.max_batch,
@@ -129,6 +154,7 @@ class AmazonAdapter:
             # patchListingsItem 5 requests/s; a feed carries up to 10 000 changes (5 per 5 min)
             limits=ChannelLimits(requests_per_window=300, changes_per_window=20_000, window_s=60.0),
             async_results=True,
+            operations=_operations(config),
         )
 
     @property
@@ -157,7 +183,9 @@ class AmazonAdapter:
             for i in batch.items
             if results[i.offer_id].status is ItemStatus.OK
         }
-        running = _Patches(batch, results, accepted, self._clock())
+        now = self._clock()
+        first = now + timedelta(seconds=self.config.patch_first_read_s)
+        running = _Patches(batch, results, accepted, now, first, self.config.patch_first_read_s)
         if not accepted:
             return self._patches_done(running)
         with self._lock:
@@ -167,17 +195,28 @@ class AmazonAdapter:
         )
 
     def _poll_patches(self, running: _Patches) -> PushReport:
-        settled = (self._clock() - running.since).total_seconds() >= self.config.patch_settle_s
-        found = {} if settled else self.read_quantities(list(running.accepted))
-        for sku, quantity in list(running.accepted.items()):
-            if settled or found.get(sku) == quantity:
-                del running.accepted[sku]
+        now = self._clock()
+        settled = (now - running.since).total_seconds() >= self.config.patch_settle_s
+        if settled:
+            running.accepted.clear()
+        elif now >= running.next_read:
+            self._confirm_patches(running)
+            running.read_every_s = min(running.read_every_s * 2, self.config.patch_read_max_s)
+            running.next_read = now + timedelta(seconds=running.read_every_s)
         if running.accepted:
             batch_id = running.batch.id
             return PushReport(batch_id=batch_id, pending=True, command_id=str(batch_id))
         with self._lock:
             self._patches.pop(running.batch.id, None)
         return self._patches_done(running)
+
+    def _confirm_patches(self, running: _Patches) -> None:
+        """Read the accepted SKUs while read tokens last; drop those showing the pushed value."""
+        for sku, quantity in list(running.accepted.items()):
+            if not self._read_pacer.try_take():
+                return  # the rest in a later pass
+            if self._read_one(sku) == quantity:
+                del running.accepted[sku]
 
     @staticmethod
     def _patches_done(running: _Patches) -> PushReport:
@@ -190,6 +229,7 @@ class AmazonAdapter:
             "productType": self.config.product_type,
             "patches": availability_patch(item.quantity, self.config.fulfillment_channel_code),
         }
+        self._patch_pacer.wait()
         try:
             answer = self.api.json(
                 "PATCH", url, offer_id=item.offer_id, params=self._market(), json=body
@@ -255,10 +295,15 @@ class AmazonAdapter:
             raise BatchNotFound(
                 f"{self.config.name}: unknown batch {batch_id}", channel=self.config.name
             )
+        pending = PushReport(batch_id=batch_id, pending=True, command_id=running.feed_id)
+        if not self._feed_poll_pacer.try_take():
+            return pending  # getFeed's own rate: polled again in a later pass
         feed = self.api.json("GET", f"{FEEDS}/feeds/{running.feed_id}")
         status = feed.get("processingStatus")
         if status in ("IN_QUEUE", "IN_PROGRESS"):
-            return PushReport(batch_id=batch_id, pending=True, command_id=running.feed_id)
+            return pending
+        if feed.get("resultFeedDocumentId") and not self._report_pacer.try_take():
+            return pending  # getFeedDocument allows one per 45 s (burst 10)
         if status == "CANCELLED" or not feed.get("resultFeedDocumentId"):
             results = tuple(
                 ItemResult(offer_id=i.offer_id, status=ItemStatus.RETRYABLE, code=str(status))
@@ -294,22 +339,54 @@ class AmazonAdapter:
     def read_quantities(self, offer_ids: Sequence[str]) -> Mapping[str, int]:
         found: dict[str, int] = {}
         for sku in dict.fromkeys(offer_ids):
-            url = f"{LISTINGS}/{quote(self.config.seller_id)}/{quote(sku, safe='')}"
-            params = {**self._market(), "includedData": "fulfillmentAvailability"}
             self._read_pacer.wait()
-            try:
-                body = self.api.json("GET", url, offer_id=sku, params=params)
-            except PermanentChannelError as exc:
-                if exc.http_status == 404:
-                    continue
-                raise
-            for entry in body.get("fulfillmentAvailability", []):
-                if entry.get("fulfillmentChannelCode") == self.config.fulfillment_channel_code:
-                    found[sku] = int(entry.get("quantity", 0))
+            quantity = self._read_one(sku)
+            if quantity is not None:
+                found[sku] = quantity
         return found
+
+    def _read_one(self, sku: str) -> int | None:
+        """One ``getListingsItem`` (the caller took a read token); None if Amazon has no such."""
+        url = f"{LISTINGS}/{quote(self.config.seller_id)}/{quote(sku, safe='')}"
+        params = {**self._market(), "includedData": "fulfillmentAvailability"}
+        try:
+            body = self.api.json("GET", url, offer_id=sku, params=params)
+        except PermanentChannelError as exc:
+            if exc.http_status == 404:
+                return None
+            raise
+        for entry in body.get("fulfillmentAvailability", []):
+            if entry.get("fulfillmentChannelCode") == self.config.fulfillment_channel_code:
+                return int(entry.get("quantity", 0))
+        return None
 
     def poll_orders(self, cursor: str | None) -> OrderPage:
         return poll_orders(self.api, cursor, self.config.marketplace_id, self._clock())
+
+
+def _operations(config: AmazonConfig) -> tuple[PushOperation, ...]:
+    """``patch`` (small change-sets) and ``feed`` (the rest), each with its own budget."""
+    per_minute = config.patch_per_minute
+    patch = PushOperation(
+        name="patch",
+        max_items=config.patch_max_items,
+        limits=ChannelLimits(
+            requests_per_window=per_minute, changes_per_window=per_minute, window_s=60.0
+        ),
+        burst=min(0.5, config.patch_max_items / per_minute),
+        requests_per_item=True,
+    )
+    feed = PushOperation(
+        name="feed",
+        max_items=config.max_batch,
+        limits=ChannelLimits(
+            requests_per_window=FEEDS_PER_WINDOW,
+            changes_per_window=FEEDS_PER_WINDOW * config.max_batch,
+            window_s=FEED_WINDOW_S,
+        ),
+        burst=1 / FEEDS_PER_WINDOW,  # one feed at a time, then evenly spaced
+    )
+    return (patch, feed)
 
 
 def _submission(offer_id: str, answer: Any) -> ItemResult:
