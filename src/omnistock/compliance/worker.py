@@ -7,9 +7,10 @@ them with the ``[compliance]`` table applied:
   there is something to check (``listings`` files, or Allegro accounts with ``from_channels``);
 - ``block_push`` (default false) chains :class:`ComplianceGuard` after the safety guard: a push
   that would keep or put on sale (quantity > 0) an offer which, in the newest stored daily run,
-  breaks an error-severity rule in force is held (``held``, with the rules in the reason). The
-  seller fixes the offer and releases the hold (a released push is not asked again); pushes to 0
-  always go.
+  breaks an error-severity rule in force is not sent: the listing shows state ``error`` with the
+  rules and what to fix as its message, and stays dirty, so the guard asks again on every pass
+  and the push goes once a daily run finds the offer fixed (no manual release). Pushes to 0
+  (ending the offer) always go.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ Tick = Callable[[datetime], object]
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class ComplianceGuard:
-    """The dispatcher's guard seam: holds pushes of offers breaking an error rule in force.
+    """The dispatcher's guard seam: stops pushes of offers breaking an error rule in force.
 
     ``kinds`` maps a channel account name to its pack channel (``allegro-2`` → ``allegro``).
     """
@@ -65,6 +66,7 @@ class ComplianceGuard:
             Hold(
                 offer_id=c.offer_id,
                 reason=f"compliance: breaks an error rule in force: {blocked[c.offer_id]}",
+                error=True,  # no failed quantity: asked again next pass, goes once fixed
             )
             for c in selling
             if c.offer_id in blocked

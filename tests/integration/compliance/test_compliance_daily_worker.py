@@ -218,10 +218,17 @@ def test_push_guard_holds_offers_breaking_an_error_rule_in_force(
         row = conn.execute(
             select(c.state, c.error_message).where(c.channel == "allegro-1", c.offer_id == "1")
         ).one()
-    assert row.state == "held"
+    assert row.state == "error"
     assert row.error_message.startswith(
         "compliance: breaks an error rule in force: house/title.present: Add a title."
     )
+    assert fake.quantity("1") == 0
+    worker.run_once()  # still broken in the newest run: asked again, still not sent
+    assert fake.quantity("1") == 0
+    fixed = [ListingContent(offer=n, channel="allegro", title="Kubek") for n in ("1", "3")]
+    save_run(engine, check(fixed, [pack], DAY), packs=[pack], ran_at=NOW, source="worker")
+    worker.run_once()
+    assert fake.quantity("1") == 5  # the next run found it fixed: the push goes by itself
 
 
 def test_omnistock_worker_runs_the_daily_check_and_wires_the_guard(tmp_path: Path) -> None:
