@@ -12,23 +12,21 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from omnistock.channels.base import ChannelAdapter
-from omnistock.channels.configured import ChannelAccount, configured_accounts
 from omnistock.config import ConfigError, Settings
-from omnistock.privacy.cipher import FieldCipher
-from omnistock.privacy.keys import ENV_KEY_FILE, ENV_KEYS, load_keyring
 from omnistock.service.clock import SystemClock
-from omnistock.service.order_polling import OrderPolling, PolledFeed
-from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
 from omnistock.service.ports import Clock
-from omnistock.store.channel_token_repository import DbTokenStore
 from omnistock.store.engine import make_engine
 from omnistock.store.migrate import current_revision, head_revision, upgrade_to_head
 from omnistock.store.unit_of_work import SqlUnitOfWork
-from omnistock.sync.registry import adapters_from_env
 
-if TYPE_CHECKING:  # imported when built: invoicing loads lxml and the XSD
+# Imported where used: channels load httpx and every adapter, invoicing loads lxml and the XSD;
+# a CLI command that only opens the database starts without them.
+if TYPE_CHECKING:
+    from omnistock.channels.base import ChannelAdapter
+    from omnistock.channels.configured import ChannelAccount
+    from omnistock.privacy.cipher import FieldCipher
     from omnistock.service.invoice_jobs import InvoiceJob
+    from omnistock.service.order_polling import OrderPolling
 
 __all__ = [
     "App",
@@ -135,6 +133,9 @@ def _require_existing_sqlite(url: str) -> None:
 
 def channel_accounts(app: App, environ: Mapping[str, str]) -> dict[str, ChannelAccount]:
     """The real channel accounts of ``[channels.NAME]`` (kind from TOML, else the database)."""
+    from omnistock.channels.configured import configured_accounts
+    from omnistock.store.channel_token_repository import DbTokenStore
+
     section = app.settings.section("channels")
     if not section:
         return {}
@@ -152,6 +153,9 @@ def channel_accounts(app: App, environ: Mapping[str, str]) -> dict[str, ChannelA
 def token_cipher(app: App, environ: Mapping[str, str]) -> FieldCipher | None:
     """The cipher sealing stored channel tokens: the privacy keys if configured, else None
     (tokens then stored as given); keys that are configured but invalid raise."""
+    from omnistock.privacy.cipher import FieldCipher
+    from omnistock.privacy.keys import ENV_KEY_FILE, ENV_KEYS, load_keyring
+
     key_file = app.settings.section("privacy").get("key_file")
     if not (environ.get(ENV_KEYS, "").strip() or environ.get(ENV_KEY_FILE, "").strip() or key_file):
         return None
@@ -163,6 +167,8 @@ def channel_adapters(
 ) -> dict[str, ChannelAdapter]:
     """The adapter of every channel account: the file-backed fakes of ``OMNISTOCK_FAKE_CHANNELS``
     and the configured HTTP adapters (a configured account wins over a fake of the same name)."""
+    from omnistock.sync.registry import adapters_from_env
+
     found = adapters_from_env(environ)
     chosen = channel_accounts(app, environ) if accounts is None else accounts
     found.update({name: account.adapter for name, account in chosen.items()})
@@ -177,6 +183,8 @@ def order_polling(
     Orders carry personal data, so the privacy keys must be configured (``ConfigError`` if not).
     """
     from omnistock.privacy.sealing import Sealer  # keys are read only when orders are polled
+    from omnistock.service.order_polling import OrderPolling, PolledFeed
+    from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
     from omnistock.store.order_repository import OrderUnitOfWork
 
     feeds = {
@@ -217,6 +225,7 @@ def invoice_job(app: App, environ: Mapping[str, str]) -> InvoiceJob | None:
     from omnistock.privacy.sealing import Sealer
     from omnistock.service.invoice_config import InvoicingConfig
     from omnistock.service.invoice_jobs import InvoiceJob
+    from omnistock.service.order_privacy import PrivacySealer
     from omnistock.store.incident_repository import IncidentStore
     from omnistock.store.invoice_repository import InvoiceUnitOfWork
 
