@@ -87,6 +87,7 @@ def test_holds_list_show_reject_and_incidents(cli, tmp_path: Path) -> None:
     )
     assert [e["action"] for e in shown["audit"]] == ["held", "rejected"]
     assert {i["quantity"] for i in shown["items"]} == {0}
+    assert (shown["channels"], {i["channel"] for i in shown["items"]}) == (["fake"], {"fake"})
     again = cli("holds", "approve", hold_id)
     assert again.code == 2
     assert "no longer pending" in again.err or "already" in again.err

@@ -110,6 +110,7 @@ def _hold_dict(hold: Hold, *, items: bool) -> dict[str, object]:
     data: dict[str, object] = {
         "id": hold.id,
         "channel": hold.channel,
+        "channels": list(hold.channels),
         "scope": str(hold.scope),
         "reason": str(hold.reason),
         "status": str(hold.status),
@@ -124,6 +125,7 @@ def _hold_dict(hold: Hold, *, items: bool) -> dict[str, object]:
     if items:
         data["items"] = [
             {
+                "channel": h.change.channel,
                 "offer_id": h.change.offer_id,
                 "sku": h.change.sku,
                 "previous": h.change.previous,
@@ -148,8 +150,11 @@ def holds_list(
     if json:
         render.emit_json([_hold_dict(h, items=False) for h in found])
         return
-    columns = ["id", "channel", "scope", "status", "#items", "message"]
-    rows = [(h.id, h.channel, h.scope, h.status, len(h.items), h.message) for h in found]
+    columns = ["id", "channels", "scope", "status", "#items", "message"]
+    rows = [
+        (h.id, ",".join(h.channels) or h.channel, h.scope, h.status, len(h.items), h.message)
+        for h in found
+    ]
     render.show(render.table("holds", columns, rows))
 
 
@@ -169,8 +174,9 @@ def holds_show(ctx: typer.Context, hold_id: str, json: JsonFlag = False) -> None
     items = data.pop("items")
     render.note("\n".join(f"{k}: {v}" for k, v in data.items() if k != "audit"))
     assert isinstance(items, list)
-    rows = [(i["offer_id"], i["sku"], i["previous"], i["quantity"]) for i in items]
-    render.show(render.table("held changes", ["offer", "sku", "#previous", "#proposed"], rows))
+    rows = [(i["channel"], i["offer_id"], i["sku"], i["previous"], i["quantity"]) for i in items]
+    columns = ["channel", "offer", "sku", "#previous", "#proposed"]
+    render.show(render.table("held changes", columns, rows))
 
 
 def _decide(ctx: typer.Context, hold_id: str, by: str | None, note: str, approve: bool) -> None:
