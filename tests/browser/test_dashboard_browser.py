@@ -2,7 +2,7 @@
 
 Served by uvicorn on loopback; logs in with an API token, reads the channel tiles, searches the
 stock table, opens a SKU page and changes its stock through the CSRF-protected form. Screenshots
-go to ``docs/screenshots/``.
+go to ``docs/screenshots/``. The settled demo, holds and incidents: ``test_settled_demo_browser``.
 """
 
 from __future__ import annotations
@@ -107,7 +107,6 @@ def test_log_in_see_tiles_search_stock_and_set_stock(page, served) -> None:
     assert tiles.count() == 2
     assert page.locator('section.tile[data-channel="sklep"] h3').inner_text() == "sklep"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "dashboard-channels.png"))
 
     page.click("text=Stany magazynowe")
     page.fill("input[name=q]", "talerz")
@@ -124,7 +123,7 @@ def test_log_in_see_tiles_search_stock_and_set_stock(page, served) -> None:
     page.fill("input[name=quantity]", "17")
     page.click("text=Zapisz")
     page.wait_for_url("**/dashboard/sku/TAL-01")
-    assert "sellable" in page.content()
+    assert "Do sprzedaży" in page.content()  # the explanation, labelled in Polish
     page.goto(f"{url}/dashboard/stock?q=TAL-01&lang=en")
     assert page.locator("#stock tbody tr td").nth(2).inner_text() == "17"
     page.goto(f"{url}/dashboard/sku/TAL-01")
@@ -138,67 +137,3 @@ def test_markup_in_product_names_is_shown_as_text(page, served) -> None:
     cell = page.locator("#stock tbody tr td").nth(1)
     assert cell.inner_text() == "Miska sałatkowa <b>XL</b>"
     assert cell.locator("b").count() == 0
-
-
-def _hold_and_incident(app: App) -> str:
-    from omnistock.domain.incidents import IncidentKind, Occurrence, Severity
-    from omnistock.domain.safety import (
-        ActiveListing,
-        ProposedChange,
-        guard_change_set,
-        holds_from_verdict,
-    )
-    from omnistock.service.holds import safety_parts
-
-    proposed = [
-        ProposedChange(
-            channel=ChannelId("sklep"),
-            offer_id=f"w-{sku}",
-            sku=Sku(sku),
-            previous=on_hand,
-            quantity=0,
-            observed_at=T0,
-        )
-        for sku, _, on_hand in PRODUCTS
-    ]
-    current = [ActiveListing(offer_id=f"w-{s}", sku=Sku(s), quantity=q) for s, _, q in PRODUCTS]
-    verdict = guard_change_set(proposed, current, {})
-    (hold,) = holds_from_verdict(verdict, ids=["h-zero"], channel=ChannelId("sklep"), now=T0)
-    parts = safety_parts(app.engine, {})
-    parts.safety.add_holds([hold])
-    occurrence = Occurrence(
-        kind=IncidentKind.AUTH_FAILURE, severity=Severity.CRITICAL, subject="token", channel="sklep"
-    )
-    parts.incidents.record([occurrence], now=T0)
-    return hold.id
-
-
-@pytest.fixture
-def served_with_hold(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
-    url = f"sqlite:///{tmp_path / 'ui.db'}"
-    with bootstrap(Settings.from_env({}, db_url=url), clock=FixedClock(T0), migrate=True) as app:
-        secret = _seed(app)
-        hold_id = _hold_and_incident(app)
-        with SandboxServer(create_app(app)) as server:
-            yield server.url, secret, hold_id
-
-
-def test_approve_a_hold_and_resolve_an_incident(served_with_hold) -> None:
-    url, secret, hold_id = served_with_hold
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            page = browser.new_context(viewport={"width": 1000, "height": 560}).new_page()
-            _login(page, url, secret)
-            page.click("header >> text=Wstrzymania")
-            page.wait_for_url("**/dashboard/holds")
-            assert page.locator(f'section.hold[data-hold="{hold_id}"] tbody tr').count() == 4
-            page.screenshot(path=str(SHOTS / "dashboard-holds.png"))
-            page.click(f'section[data-hold="{hold_id}"] button[value=approve]')
-            page.wait_for_selector("#no-holds")
-            page.click("header >> text=Incydenty")
-            page.wait_for_url("**/dashboard/incidents")
-            page.click("#incidents button[value=resolve]")
-            page.wait_for_selector("#no-incidents")
-        finally:
-            browser.close()
