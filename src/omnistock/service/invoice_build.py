@@ -118,7 +118,7 @@ def check_eligible(facts: OrderFacts, *, request: bool, today: date, b2b_on_paym
         raise Conflict(f"the consumer's request window ended on {deadline}", field="request")
 
 
-def _line(i: int, line: SourceLine, currency: str) -> InvoiceLine:
+def _line(i: int, line: SourceLine, currency: str, config: InvoicingConfig) -> InvoiceLine:
     if line.sku is None or line.name is None:
         raise InvalidValue("the order line is not linked to a product", field=f"lines[{i}].sku")
     if line.sale_currency and line.sale_currency.upper() != currency.upper():
@@ -134,11 +134,12 @@ def _line(i: int, line: SourceLine, currency: str) -> InvoiceLine:
         unit=line.unit or "szt.",
         gtin=line.ean or None,
         sku=line.sku,
+        annex15=config.annex15(line.sku, line.group),
     )
 
 
-def invoice_lines(source: OrderSource) -> tuple[InvoiceLine, ...]:
-    lines = [_line(i, line, source.currency) for i, line in enumerate(source.lines)]
+def invoice_lines(source: OrderSource, config: InvoicingConfig) -> tuple[InvoiceLine, ...]:
+    lines = [_line(i, line, source.currency, config) for i, line in enumerate(source.lines)]
     if source.delivery_gross:
         vat = parse_vat_rate(source.delivery_vat or "23", field="delivery.vat")
         lines.append(delivery_line(vat=vat, gross_price=source.delivery_gross))
@@ -185,7 +186,7 @@ def build_invoice(
         sale_date=dates.sale_date,
         seller=config.seller(),
         buyer=buyer_of(personal),
-        lines=invoice_lines(source),
+        lines=invoice_lines(source, config),
         currency=source.currency,
         exchange=exchange,
         payment=Payment(

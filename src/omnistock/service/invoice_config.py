@@ -10,6 +10,8 @@ correction_series = "KOR/{YYYY}/{MM}/{seq:4}"
 bank_account = "PL61109010140000071219812874"
 b2b_on_payment = true          # business orders get an invoice when paid (by the worker)
 qr_base = "https://qr-test.ksef.mf.gov.pl"
+annex15_groups = ["laptopy"]   # Annex 15 goods by product group or SKU (split payment)
+annex15_skus = ["PHONE-1"]
 # the worker's invoicing job (``omnistock worker``; service.invoice_jobs)
 issue_every_s = 60             # look for paid business orders without an invoice
 send_every_s = 300             # send what waits to KSeF (KSeF recommends batching)
@@ -54,6 +56,14 @@ class InvoicingConfig:
     send_every_s: float = 300.0
     auto_since: date | None = None
     draft_retry_s: float = 3600.0
+    annex15_groups: frozenset[str] = frozenset()
+    annex15_skus: frozenset[str] = frozenset()
+
+    def annex15(self, sku: str | None, group: str | None) -> bool:
+        """Whether a product is Annex 15 goods (split payment over 15 000 PLN to a business)."""
+        return (sku is not None and sku in self.annex15_skus) or (
+            group is not None and group in self.annex15_groups
+        )
 
     @property
     def seller_key(self) -> str:
@@ -89,6 +99,8 @@ class InvoicingConfig:
             send_every_s=_seconds(section, "send_every_s", 300),
             auto_since=_day(section, "auto_since"),
             draft_retry_s=_seconds(section, "draft_retry_s", 3600),
+            annex15_groups=_names(section, "annex15_groups"),
+            annex15_skus=_names(section, "annex15_skus"),
         )
 
 
@@ -97,6 +109,13 @@ def _seconds(section: Mapping[str, Any], key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise InvalidValue("must be a number of seconds ≥ 0", field=f"invoicing.{key}")
     return float(value)
+
+
+def _names(section: Mapping[str, Any], key: str) -> frozenset[str]:
+    value = section.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise InvalidValue("must be a list of names", field=f"invoicing.{key}")
+    return frozenset(value)
 
 
 def _day(section: Mapping[str, Any], key: str) -> date | None:

@@ -128,6 +128,7 @@ class SourceLine:
     price_gross: Decimal | None
     sale_gross: Decimal | None = None
     sale_currency: str | None = None
+    group: str | None = None  # the product's group (e.g. what Annex 15 covers)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -321,6 +322,7 @@ class SqlInvoiceRepository:
                 *(ol.line_id, ol.sku, ol.quantity, p.name, p.ean, p.vat, p.unit, p.price_gross),
                 ol.unit_gross.label("sale_gross"),
                 ol.currency.label("sale_currency"),
+                p.group_name.label("group"),
             )
             .select_from(order_lines.outerjoin(products, p.sku == ol.sku))
             .where(ol.order_id == order_id)
