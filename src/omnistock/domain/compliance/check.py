@@ -82,17 +82,22 @@ def _evaluate(
     listings: Sequence[ListingContent], rules: Sequence[CompiledRule], *, upcoming: bool
 ) -> list[Violation]:
     found: list[Violation] = []
-    by_channel: dict[str | None, list[CompiledRule]] = {}
+    # per channel: (rule, its condition or None when it has none, its check)
+    by_channel: dict[str | None, list[tuple[CompiledRule, Predicate | None, Compiled]]] = {}
     for listing in listings:
         channel = listing.channel
         selected = by_channel.get(channel)
         if selected is None:
-            selected = [r for r in rules if channel is None or r.channel == channel]
+            selected = [
+                (r, r.applies if r.rule.when else None, r.run)
+                for r in rules
+                if channel is None or r.channel == channel
+            ]
             by_channel[channel] = selected
-        for compiled in selected:
-            if not compiled.applies(listing):
+        for compiled, applies, run in selected:
+            if applies is not None and not applies(listing):
                 continue
-            detail = compiled.run(listing)
+            detail = run(listing)
             if detail is not None:
                 found.append(_violation(listing, compiled, detail, upcoming))
     return found

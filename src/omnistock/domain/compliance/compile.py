@@ -40,8 +40,9 @@ def _measure(
     check: Check, get: Getter, unit: tuple[str, str], size: Callable[[Any], Any]
 ) -> Compiled:
     """Length, word count, item count or numeric value between ``min`` and ``max``."""
-    low, high, name, optional = check.min, check.max, check.field, check.if_missing_pass
-    allowed = _bounds_text(low, high)
+    name, optional = check.field, check.if_missing_pass
+    allowed = _bounds_text(check.min, check.max)
+    low, high = _fast(check.min), _fast(check.max)
     pl_unit, en_unit = unit
 
     def run(subject: Any) -> Text | None:
@@ -61,6 +62,11 @@ def _measure(
         return None
 
     return run
+
+
+def _fast(bound: Decimal | None) -> Decimal | int | None:
+    """A whole-number bound as ``int`` (int-to-int comparisons are several times faster)."""
+    return int(bound) if bound is not None and bound == bound.to_integral_value() else bound
 
 
 def _length(value: Any) -> int:
