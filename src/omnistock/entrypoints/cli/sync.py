@@ -76,7 +76,11 @@ def worker(
         float, typer.Option("--lease-ttl", help="Seconds a channel lease lasts if not renewed.")
     ] = 60.0,
 ) -> None:
-    """Run the sync worker (until SIGINT/SIGTERM, or one pass with --once)."""
+    """Run the sync worker (until SIGINT/SIGTERM, or one pass with --once).
+
+    Besides pushing stock it polls orders, watches and notifies incidents, and once a day runs
+    the privacy retention sweep and the [compliance] rule check (docs/rule-packs.md).
+    """
     with open_app(ctx) as app:
         engine = _worker(app, lease_ttl_s=lease_ttl, orders=True)
         if once:
