@@ -79,7 +79,8 @@ def worker(
     """Run the sync worker (until SIGINT/SIGTERM, or one pass with --once).
 
     Besides pushing stock it polls orders, watches and notifies incidents, and once a day runs
-    the privacy retention sweep and the [compliance] rule check (docs/rule-packs.md).
+    the privacy retention sweep and the [compliance] rule check (docs/rule-packs.md). With
+    [invoicing] it issues paid business orders' invoices and sends them to KSeF (docs/invoicing.md).
     """
     with open_app(ctx) as app:
         engine = _worker(app, lease_ttl_s=lease_ttl, orders=True)
