@@ -6,30 +6,40 @@ stack texts, and to every extra field of the record:
 - **known values** registered at run time (e.g. the buyer fields of the order being imported),
   in a bounded, thread-safe registry — ``with known_values.scope(name, email, …): …``;
 - **patterns**: e-mail addresses, Polish phone numbers, NIP (checksum-valid), IBAN / NRB account
-  numbers, and values after address-like keys (``street=…``, ``"address": "…"``).
+  numbers, and values after address- or contact-like keys (``street=…``, ``"address": "…"``,
+  ``email=…``). Text holding percent-encoded parts (a URL's query string) is also checked
+  decoded: ``?email=jan%40example.pl`` is masked too.
 
-:func:`install_redaction` puts the filter on every handler of the root logger. If masking itself
-fails, the record's text is replaced by a placeholder: nothing is ever logged unmasked.
+:func:`install_redaction` puts the filter on every handler of the root logger;
+:func:`redact_loggers` on named loggers that do not propagate to it (the API server's
+``uvicorn`` loggers, :data:`UVICORN_LOGGERS`), and :func:`with_redaction` adds it to the handlers
+of a ``logging.config.dictConfig`` mapping (uvicorn's ``log_config``). If masking itself fails,
+the record's text is replaced by a placeholder: nothing is ever logged unmasked.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import threading
 import traceback
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote
 
 __all__ = [
     "MASK",
+    "UVICORN_LOGGERS",
     "KnownValues",
     "RedactionFilter",
     "install_redaction",
     "known_values",
     "redact",
+    "redact_loggers",
+    "with_redaction",
 ]
 
 MASK = "[redacted]"
@@ -37,7 +47,7 @@ MIN_KNOWN = 3
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)48[ -]?)?"
+    r"(?<![\w+])(?:(?:\+|00)?48[ -]?)?"
     r"(?:\d{3}[ -]?\d{3}[ -]?\d{3}|\d{2}[ -]\d{3}[ -]\d{2}[ -]\d{2})(?!\w)"
 )
 _NIP = re.compile(
@@ -49,9 +59,12 @@ _IBAN = re.compile(
 _KEYS = (
     r"street|street_?\d|address(?:_?line)?_?\d?|adres|ulica|ul\.|city|miasto|post_?code|postcode"
     r"|zip(?:_?code)?|first_?name|last_?name|full_?name|surname|nazwisko|imi[eę]|recipient"
-    r"|buyer_?name|addressee|company_?name|firma"
+    r"|buyer_?name|addressee|company_?name|firma|e-?_?mail|phone|telefon|tel|nip|pesel|customer"
 )
-_KEYED = re.compile(rf"""(?ix)(["']?\b(?:{_KEYS})["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^,;&}}\]\n]+)""")
+_KEYED = re.compile(
+    rf"""(?ix)(["']?\b(?:{_KEYS})["']?\s*[:=]\s*)(?!\[redacted\])"""  # masked: leave as is
+    r"""("[^"]*"|'[^']*'|[^,;&}\]\n]+)"""
+)
 NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 
 
@@ -134,6 +147,15 @@ known_values = KnownValues()
 def redact(text: str, known: KnownValues | None = None) -> str:
     """``text`` with known values and personal-data patterns masked."""
     registry = known_values if known is None else known
+    masked = _mask(text, registry)
+    if "%" in text:
+        decoded = unquote(text)
+        if decoded != text and (unmasked := _mask(decoded, registry)) != decoded:
+            return unmasked  # a percent-encoded personal value (e.g. in a query string)
+    return masked
+
+
+def _mask(text: str, registry: KnownValues) -> str:
     pattern = registry.pattern()
     if pattern is not None:
         text = pattern.sub(MASK, text)
@@ -145,11 +167,17 @@ def redact(text: str, known: KnownValues | None = None) -> str:
 
 
 class RedactionFilter(logging.Filter):
-    """Masks personal data in a record in place; never drops a record."""
+    """Masks personal data in a record in place; never drops a record.
 
-    def __init__(self, known: KnownValues | None = None) -> None:
+    The message is merged with its arguments and masked as one text. ``per_argument=True`` keeps
+    a tuple of arguments instead (each text masked on its own) for formatters that read
+    ``record.args`` — uvicorn's access log formatter unpacks them.
+    """
+
+    def __init__(self, known: KnownValues | None = None, *, per_argument: bool = False) -> None:
         super().__init__()
         self.known = known_values if known is None else known
+        self.per_argument = per_argument
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -160,7 +188,11 @@ class RedactionFilter(logging.Filter):
         return True
 
     def _redact(self, record: logging.LogRecord) -> None:
-        record.msg, record.args = self._text(record.getMessage()), None
+        if self.per_argument and isinstance(record.args, tuple):
+            record.msg = self._text(str(record.msg))
+            record.args = tuple(self._value(arg) for arg in record.args)
+        else:
+            record.msg, record.args = self._text(record.getMessage()), None
         if record.exc_info:
             formatted = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
             record.exc_text, record.exc_info = self._text(formatted), None
@@ -202,3 +234,39 @@ def install_redaction(
         if not any(isinstance(f, RedactionFilter) for f in handler.filters):
             handler.addFilter(installed)
     return installed
+
+
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+"""The API server's loggers; ``uvicorn.access`` logs each request's path with its query string."""
+_PER_ARGUMENT = frozenset({"uvicorn.access"})
+
+
+def redact_loggers(
+    names: Iterable[str] = UVICORN_LOGGERS, *, known: KnownValues | None = None
+) -> None:
+    """Add a :class:`RedactionFilter` to each named logger and to its current handlers.
+
+    A logger's own filter sees every record logged on it, even when its handlers are replaced
+    later (``dictConfig`` keeps logger filters) and it does not propagate to the root. Idempotent.
+    """
+    for name in names:
+        logger = logging.getLogger(name)
+        for target in (logger, *logger.handlers):
+            if not any(isinstance(f, RedactionFilter) for f in target.filters):
+                target.addFilter(RedactionFilter(known, per_argument=name in _PER_ARGUMENT))
+
+
+def with_redaction(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a ``dictConfig`` mapping (e.g. ``uvicorn.config.LOGGING_CONFIG``) whose every
+    handler masks personal data (``per_argument`` for handlers of ``uvicorn.access``)."""
+    redacted = copy.deepcopy(dict(config))
+    filters = redacted.setdefault("filters", {})
+    filters["omnistock_redact"] = {"()": RedactionFilter}
+    filters["omnistock_redact_args"] = {"()": RedactionFilter, "per_argument": True}
+    access = set()
+    for name in _PER_ARGUMENT:
+        access |= set(redacted.get("loggers", {}).get(name, {}).get("handlers", []))
+    for name, handler in redacted.get("handlers", {}).items():
+        chosen = "omnistock_redact_args" if name in access else "omnistock_redact"
+        handler["filters"] = [*handler.get("filters", []), chosen]
+    return redacted

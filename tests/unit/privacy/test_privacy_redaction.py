@@ -172,3 +172,21 @@ def test_a_failure_while_masking_withholds_the_message(known: KnownValues) -> No
     record = logging.makeLogRecord({"msg": "x %s", "args": (Broken(),)})
     assert RedactionFilter(known).filter(record)
     assert record.getMessage() == "[log message withheld: redaction failed]"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # a query string: percent-encoded e-mail and phone, keyed values stop at "&"
+        ("GET /x?email=jan%40example.pl&phone=%2B48600700800&page=2",
+         "GET /x?email=[redacted]&phone=[redacted]&page=2"),
+        ("GET /x?q=JAN%40EXAMPLE.PL", "GET /x?q=[redacted]"),
+        ("tel 48600700800 nip=5261040828", "tel [redacted] nip=[redacted]"),  # bare 48 prefix
+        ("50% off, 100%", "50% off, 100%"),  # nothing personal: left as written
+    ],
+)  # fmt: skip
+def test_urls_and_keyed_contacts_are_masked_and_masking_twice_changes_nothing(
+    text: str, masked: str
+) -> None:
+    assert redact(text, KnownValues()) == masked
+    assert redact(masked, KnownValues()) == masked  # a second filter (logger + handler) is a no-op
