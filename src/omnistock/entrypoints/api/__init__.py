@@ -20,7 +20,7 @@ from omnistock.entrypoints.api.auth import Public, plain_parameters
 from omnistock.entrypoints.api.metrics import ApiMetrics
 from omnistock.entrypoints.api.routes import ROUTERS
 from omnistock.entrypoints.api.state import ApiState
-from omnistock.privacy.redaction import install_redaction
+from omnistock.privacy.redaction import UVICORN_LOGGERS, install_redaction, redact_loggers
 from omnistock.store.token_repository import TokenStore
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def create_app(
     """The ASGI application over a wired ``app``; ``session_key`` signs dashboard cookies
     (random per process when not given: sessions end when the server restarts)."""
     install_redaction()  # no personal data in log records (docs/privacy.md §2)
+    redact_loggers(UVICORN_LOGGERS)  # …nor in the server's (access log: query strings)
     api = FastAPI(title="omnistock", version="1", docs_url="/api/docs", redoc_url=None)
     api.state.omnistock = ApiState(
         app=app,

@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from omnistock.bootstrap import App, channel_accounts, channel_adapters, order_polling
 from omnistock.config import ConfigError
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
+from omnistock.privacy.redaction import with_redaction
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.worker import LoopSettings, Worker
 
@@ -62,7 +64,8 @@ def serve(
             thread.start()
         render.note(f"serving on http://{host}:{port}/dashboard/")
         try:
-            uvicorn.run(api, host=host, port=port, log_level="warning")
+            uvicorn.run(api, host=host, port=port, log_level="warning",
+                        log_config=with_redaction(LOGGING_CONFIG))  # fmt: skip
         finally:
             stop.set()
             if thread is not None:
