@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from omnistock.bootstrap import bootstrap
+from omnistock.channels.fake import InMemoryChannel
 from omnistock.config import Settings
 from omnistock.domain.ids import ChannelId, Sku, WarehouseId
 from omnistock.domain.product import Product
@@ -38,7 +39,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         catalog.link_listing(app.uow(), Sku("A1"), ChannelId("allegro"), "o-1", now=T0)
         _, secret = tokens.create_token(TokenStore(app.engine), "admin", name="fuzz", now=T0)
         ADMIN["Authorization"] = f"Bearer {secret}"
-        with SandboxServer(create_app(app)) as server:
+        fake = InMemoryChannel(name="allegro", offers={"o-1": 5})  # the probe route reads it
+        with SandboxServer(create_app(app, adapters={"allegro": fake})) as server:
             yield server.url
 
 
