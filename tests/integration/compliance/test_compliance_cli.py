@@ -188,3 +188,23 @@ def test_config_table_sets_packs_language_and_look_ahead(runner, listings, tmp_p
     bad = runner.invoke(app, [*args, "--json"])
     assert isinstance(bad.exception, InvalidValue)
     assert bad.exception.field == "compliance.lang"
+
+
+def test_store_saves_the_run_for_the_api_and_dashboard(runner, listings, tmp_path) -> None:
+    from omnistock.compliance.results import latest_compliance_results
+    from omnistock.domain.compliance import Lang
+    from omnistock.store.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'omnistock.db'}"
+    args = ["--db", url, "compliance", "check", "--listings", str(listings), "--json"]
+    result = runner.invoke(app, [*args, "--as-of", "2025-05-07", "--channel", "allegro", "--store"])
+    assert result.exit_code == 1, result.output
+    engine = make_engine(url)
+    try:
+        stored = latest_compliance_results(engine, lang=Lang.EN)
+    finally:
+        engine.dispose()
+    assert stored is not None
+    assert (stored["source"], stored["as_of"], stored["checked"]) == ("cli", "2025-05-07", 2)
+    assert ("1", "title.length") in {(v["offer"], v["rule"]) for v in stored["violations"]}
+    assert stored["packs"][0]["pack"] == "allegro"

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from omnistock.domain.compliance import Lang, Report, RuleAlert, upcoming_alerts, violation_key
+from omnistock.domain.compliance import (
+    Lang,
+    Report,
+    RuleAlert,
+    RulePack,
+    upcoming_alerts,
+    violation_key,
+)
 from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.cli import render
 
@@ -160,6 +167,14 @@ def check_cmd(
             help="Remember alerted upcoming violations here; alert only on new ones (daily runs).",
         ),
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Store the results in the database (for the API and dashboard); "
+            "the worker stores its daily run itself.",
+        ),
+    ] = False,
     lang: LangOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -182,6 +197,8 @@ def check_cmd(
     if snapshot and channel in (None, "allegro"):
         report = snapshot.merge_into(report)  # Allegro's unfilled-parameter signals
     alerts = _alerts(report, state or config.state)
+    if store:
+        _store(ctx, report, selected)
     language = lang or config.lang
     if as_json:
         _emit(report, alerts, language)
@@ -190,6 +207,15 @@ def check_cmd(
         _show_alerts(alerts)
     if report.errors():
         raise typer.Exit(1)
+
+
+def _store(ctx: typer.Context, report: Report, packs: list[RulePack]) -> None:
+    """Save the run (source ``cli``), creating or upgrading the schema if needed."""
+    from omnistock.entrypoints.cli.context import open_app
+    from omnistock.store.compliance_repository import save_run
+
+    with open_app(ctx, migrate=True) as app:
+        save_run(app.engine, report, packs=packs, ran_at=app.clock.now(), source="cli")
 
 
 def _config(ctx: typer.Context) -> ComplianceConfig:
