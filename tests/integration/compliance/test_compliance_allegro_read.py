@@ -210,3 +210,61 @@ def test_offer_content_from_the_sandbox_is_mapped_and_checked() -> None:
     assert ("9301", "shipping.type") not in soon
     after = check([full, empty, old], packs, date(2026, 7, 22))
     assert ("9303", "shipping.type") in {(v.offer, v.rule.id) for v in after.violations}
+
+
+def test_worker_daily_run_reads_a_configured_allegro_account(tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from omnistock.channels.allegro import AllegroAdapter, AllegroConfig
+    from omnistock.channels.allegro.tokens import MemoryTokenStore, TokenPair
+    from omnistock.channels.configured import ChannelAccount
+    from omnistock.compliance.config import ComplianceConfig
+    from omnistock.compliance.daily_job import ComplianceDaily
+    from omnistock.compliance.results import latest_compliance_results
+    from omnistock.compliance.worker import daily_sources
+    from omnistock.store.engine import make_engine
+    from omnistock.store.migrate import upgrade_to_head
+    from omnistock.store.order_tables import incidents
+
+    with running([FULL, OFFERS[0]]) as env:
+        rates = [{"id": FULL["shipping_rates_id"], "name": "Kurier", "type": "PHYSICAL",
+                  "dispatch_country": "PL"}]  # fmt: skip
+        env.raw.post("/_sandbox/shipping-rates", json=rates)
+        pair = TokenPair(
+            access_token=env.token,
+            refresh_token="unused",
+            expires_at=datetime.now(UTC) + timedelta(hours=1),
+        )
+        config = AllegroConfig(
+            client_id="omnistock-sandbox",
+            client_secret="omnistock-sandbox",
+            name="allegro-1",
+            api_url=env.server.url,
+            auth_url=env.server.url,
+        )
+        adapter = AllegroAdapter(config, MemoryTokenStore(pair))
+        account = ChannelAccount(
+            name="allegro-1", kind="allegro", adapter=adapter, feed=None, poll_s=None
+        )
+        sources = daily_sources(ComplianceConfig(), {"allegro-1": account})
+        assert list(sources) == ["allegro account allegro-1"]
+        engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+        try:
+            upgrade_to_head(engine)
+            job = ComplianceDaily(engine=engine, packs=shipped_packs(("allegro",)), sources=sources)
+            summary = job.run(datetime(2026, 7, 1, 4, tzinfo=UTC))
+            stored = latest_compliance_results(engine)
+            with engine.connect() as conn:
+                kinds = set(conn.execute(select(incidents.c.kind)).scalars())
+        finally:
+            engine.dispose()
+            adapter.close()
+    assert (summary.checked, summary.errors) == (2, ())
+    assert stored is not None
+    broken = {(v["offer"], v["rule"]) for v in stored["violations"]}
+    assert ("9001", "title.length") in broken
+    assert not {r for o, r in broken if o == "9301"}
+    assert ("9001", "shipping.type") in {(v["offer"], v["rule"]) for v in stored["upcoming"]}
+    assert kinds == {"rule_violation", "rule_upcoming"}
