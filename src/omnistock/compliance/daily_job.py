@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.pool import StaticPool
 
 from omnistock.compliance.allegro_reader import AllegroOfferReader
 from omnistock.compliance.allegro_signals import merge_signals
@@ -122,11 +123,17 @@ class ComplianceDaily:
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def __call__(self, now: datetime) -> bool:
-        """Start today's run on a thread if it is due and none is going; True if started."""
+        """Start today's run on a thread if it is due and none is going; True if started.
+
+        An in-memory SQLite database has one shared connection: the run is then done inline.
+        """
         if self._thread is not None and self._thread.is_alive():
             return False
         if not self.due(now):
             return False
+        if isinstance(self.engine.pool, StaticPool):
+            self._background(now)
+            return True
         self._thread = threading.Thread(
             target=self._background, args=(now,), name="compliance-daily"
         )

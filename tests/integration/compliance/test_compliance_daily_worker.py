@@ -268,3 +268,23 @@ def test_omnistock_worker_runs_the_daily_check_and_wires_the_guard(tmp_path: Pat
         assert base.guard is None
         assert wired.guard is not None
         assert wired.guard("allegro", [], NOW) == []
+
+
+def test_the_tick_runs_once_a_day_and_inline_on_an_in_memory_database(
+    pack: RulePack, tmp_path: Path
+) -> None:
+    from omnistock.store.engine import make_engine
+    from omnistock.store.migrate import upgrade_to_head
+
+    engine = make_engine("sqlite://")
+    try:
+        upgrade_to_head(engine)
+        path = _write(tmp_path / "listings.json", BAD)
+        job = ComplianceDaily(engine=engine, packs=[pack], sources={"f": file_source(path)})
+        assert job(NOW) is True
+        assert job.last is not None  # done already: one shared connection, no thread
+        assert job.last.checked == 2
+        assert job(NOW + timedelta(hours=1)) is False  # today's run is stored
+        assert job(NOW + timedelta(days=1)) is True
+    finally:
+        engine.dispose()
