@@ -92,41 +92,55 @@ def latencies(
     changed: Iterable[Change],
     confirmations: Iterable[Confirmation],
     shown_before: Mapping[str, int],
+    *,
+    catch_up: bool = False,
 ) -> list[float]:
     """Per listing change (one channel): seconds until the channel confirmed that or a newer value.
 
-    Walks each offer's timeline of desired changes and confirmed pushes; a change reverted before
-    it was pushed counts as settled when the revert is committed; never settled → ``inf``.
+    A change committed at ``t`` is settled by the first confirmed push whose value was observed
+    at or after ``t`` (that value, or a newer one that superseded it), or — a change reverted
+    before it was pushed — when the channel already shows the desired value again. Never
+    settled → ``inf``. ``catch_up=True`` is the stricter measure: a change settles only once the
+    channel shows the **latest** desired value (a hot offer changing faster than one push
+    round trip keeps its older changes waiting until it pauses).
     """
-    pushes: dict[str, list[tuple[datetime, int]]] = {}
-    for offer, quantity, _, done in confirmations:
-        pushes.setdefault(offer, []).append((done, quantity))
+    pushes: dict[str, list[tuple[datetime, int, datetime]]] = {}
+    for offer, quantity, observed, done in confirmations:
+        pushes.setdefault(offer, []).append((done, quantity, observed))
     by_offer: dict[str, list[Change]] = {}
     for change in changed:
         by_offer.setdefault(change.offer, []).append(change)
     out: list[float] = []
     for offer, changes in by_offer.items():
-        out.extend(settle_times(changes, sorted(pushes.get(offer, [])), shown_before.get(offer)))
+        done = sorted(pushes.get(offer, []))
+        out.extend(settle_times(changes, done, shown_before.get(offer), catch_up=catch_up))
     return out
 
 
 def settle_times(
-    changes: list[Change], pushes: list[tuple[datetime, int]], shown: int | None
+    changes: list[Change],
+    pushes: list[tuple[datetime, int, datetime]],
+    shown: int | None,
+    *,
+    catch_up: bool = False,
 ) -> list[float]:
     # at equal times the push came first: a pass runs before the events of its instant
     events = sorted(
-        [(c.at, 1, c.desired) for c in changes] + [(at, 0, q) for at, q in pushes],
+        [(c.at, 1, c.desired, c.at) for c in changes] + [(at, 0, q, o) for at, q, o in pushes],
         key=lambda e: (e[0], e[1]),
     )
     waiting: list[datetime] = []
     desired: int | None = None
     out: list[float] = []
-    for at, kind, value in events:
+    for at, kind, value, observed in events:
         if kind == 1:
             desired = value
             waiting.append(at)
         else:
             shown = value
+            if not catch_up:  # this push carried every change committed up to its observation
+                out.extend((at - t).total_seconds() for t in waiting if t <= observed)
+                waiting = [t for t in waiting if t > observed]
         if waiting and shown == desired:
             out.extend((at - t).total_seconds() for t in waiting)
             waiting = []
