@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, case, extract, func, or_, select, text
@@ -206,19 +207,41 @@ def _pushed_items(conn: Connection) -> dict[tuple[str, str], int]:
 
 
 def _histograms(conn: Connection, values: Any, bounds: tuple[float, ...]) -> dict[str, Histogram]:
-    """Bucket counts of ``values`` (a subquery with ``channel`` and ``value``) per channel."""
+    """Bucket counts of ``values`` (a CTE with ``channel`` and ``value``) per channel.
+
+    Each row is put in its first bucket by one ``CASE`` and the rows are grouped per bucket;
+    the cumulative counts Prometheus wants are summed up here (``len(bounds) + 1`` rows per
+    channel at most, whatever the history).
+    """
     v = values.c.value
-    buckets = [func.sum(case((v <= bound, 1), else_=0)) for bound in bounds]
-    query = select(values.c.channel, func.count(), func.sum(v), *buckets).group_by(values.c.channel)
+    bucket = case(*((v <= bound, i) for i, bound in enumerate(bounds)), else_=len(bounds))
+    query = select(values.c.channel, bucket, func.count(), func.sum(v)).group_by(
+        values.c.channel, bucket
+    )
+    per_bucket: dict[str, list[int]] = {}
+    totals: dict[str, float] = {}
+    for channel, index, count, total in conn.execute(query):
+        counts = per_bucket.setdefault(str(channel), [0] * (len(bounds) + 1))
+        counts[int(index)] += int(count)
+        totals[str(channel)] = totals.get(str(channel), 0.0) + float(total or 0)
     return {
-        str(r[0]): Histogram(
+        channel: Histogram(
             bounds=bounds,
-            cumulative=tuple(int(n or 0) for n in r[3:]),
-            count=int(r[1]),
-            total=float(r[2] or 0),
+            cumulative=tuple(accumulate(counts[:-1])),
+            count=sum(counts),
+            total=totals[channel],
         )
-        for r in conn.execute(query)
+        for channel, counts in per_bucket.items()
     }
+
+
+def _materialized(conn: Connection, query: Any, name: str) -> Any:
+    """``query`` as a CTE computed once (``AS MATERIALIZED`` where the engine knows it)."""
+    cte = query.cte(name)
+    version = getattr(conn.dialect.dbapi, "sqlite_version_info", None)
+    if conn.dialect.name == "postgresql" or (version is not None and version >= (3, 35)):
+        cte = cte.prefix_with("MATERIALIZED")
+    return cte
 
 
 def _batch_sizes(conn: Connection, bounds: tuple[float, ...]) -> dict[str, Histogram]:
@@ -227,9 +250,8 @@ def _batch_sizes(conn: Connection, bounds: tuple[float, ...]) -> dict[str, Histo
         select(B.channel.label("channel"), func.count(BI.offer_id).label("value"))
         .select_from(sync_batches.join(sync_batch_items, B.id == BI.batch_id))
         .group_by(B.id, B.channel)
-        .subquery()
     )
-    return _histograms(conn, sizes, bounds)
+    return _histograms(conn, _materialized(conn, sizes, "batch_sizes"), bounds)
 
 
 def _latency(conn: Connection, bounds: tuple[float, ...]) -> dict[str, Histogram]:
@@ -239,9 +261,8 @@ def _latency(conn: Connection, bounds: tuple[float, ...]) -> dict[str, Histogram
         select(B.channel.label("channel"), seconds.label("value"))
         .select_from(sync_batches.join(sync_batch_items, B.id == BI.batch_id))
         .where(B.status == "done", BI.status == "ok", B.finished_at.is_not(None))
-        .subquery()
     )
-    return _histograms(conn, confirmed, bounds)
+    return _histograms(conn, _materialized(conn, confirmed, "latencies"), bounds)
 
 
 def _seconds_between(conn: Connection, start: Any, end: Any) -> ColumnElement[Any]:
