@@ -17,6 +17,7 @@ issue_every_s = 60             # look for paid business orders without an invoic
 send_every_s = 300             # send what waits to KSeF (KSeF recommends batching)
 auto_since = "2026-11-01"      # only orders first seen from this day (default: all)
 draft_retry_s = 3600           # retry an order whose invoice failed (draft) after this
+correct_closed = true          # an invoiced order cancelled/returned later gets a KOR to zero
 ```
 
 The seller is validated when an invoice is built (bad data → a draft and an incident), not here.
@@ -58,6 +59,7 @@ class InvoicingConfig:
     draft_retry_s: float = 3600.0
     annex15_groups: frozenset[str] = frozenset()
     annex15_skus: frozenset[str] = frozenset()
+    correct_closed: bool = True
 
     def annex15(self, sku: str | None, group: str | None) -> bool:
         """Whether a product is Annex 15 goods (split payment over 15 000 PLN to a business)."""
@@ -101,6 +103,7 @@ class InvoicingConfig:
             draft_retry_s=_seconds(section, "draft_retry_s", 3600),
             annex15_groups=_names(section, "annex15_groups"),
             annex15_skus=_names(section, "annex15_skus"),
+            correct_closed=bool(section.get("correct_closed", True)),
         )
 
 

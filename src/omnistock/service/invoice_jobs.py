@@ -9,6 +9,10 @@
   :func:`issue_for_order` (the same use case as ``omnistock invoice issue``), when
   ``[invoicing] b2b_on_payment`` is on. Consumers never get one here: only on request (CLI/API).
   An order whose invoice failed (a draft + an incident) is retried after ``draft_retry_s``.
+- **correct**: an invoiced order (its invoice in KSeF) that the channel later reports cancelled or
+  returned (WooCommerce ``refunded``, Allegro ``RETURNED``/cancelled) gets a correction to zero
+  (:func:`correct_closed_order`, one KOR even with two workers) when ``correct_closed`` is on.
+  Partial returns are not seen as order statuses: ``omnistock invoice correct N --return``.
 - **send**, at most every ``send_every_s``: :func:`send_pending` with claims (``stale_after``), so
   with two workers each invoice is sent by one of them.
 
@@ -34,6 +38,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from omnistock.domain.errors import Conflict, InvalidValue
 from omnistock.domain.incidents import Severity
+from omnistock.domain.orders import OrderStatus
 from omnistock.service.invoice_build import INVOICEABLE
 from omnistock.service.invoice_config import InvoicingConfig
 from omnistock.service.invoice_ports import (
@@ -43,13 +48,18 @@ from omnistock.service.invoice_ports import (
     RateSource,
 )
 from omnistock.service.invoice_send import SendSummary, occurrence, send_pending
-from omnistock.service.invoices import issue_for_order
+from omnistock.service.invoices import correct_closed_order, issue_for_order
 from omnistock.service.order_privacy import PersonalSealer
 from omnistock.store.invoice_repository import InvoiceUnitOfWork
 
 __all__ = ["InvoiceJob", "InvoicePass", "JobSettings"]
 
 log = logging.getLogger(__name__)
+
+REASONS = {
+    OrderStatus.CANCELLED.value: "Anulowanie zamówienia",
+    OrderStatus.RETURNED.value: "Zwrot towaru",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +90,7 @@ class InvoicePass:
 
     issued: list[str] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
     sent: SendSummary | None = None
 
 
@@ -106,9 +117,12 @@ class InvoiceJob:
 
     def __call__(self, now: datetime) -> InvoicePass:
         done = InvoicePass()
-        if self.config.b2b_on_payment and _due(self._next_issue, now):
+        if _due(self._next_issue, now):
             self._next_issue = now + self.settings.issue_every
-            self.issue_due(now, done)
+            if self.config.b2b_on_payment:
+                self.issue_due(now, done)
+            if self.config.correct_closed:
+                self.correct_closed(now, done)
         if self.ksef is not None and _due(self._next_send, now):
             self._next_send = now + self.settings.send_every
             done.sent = self.send(now)
@@ -155,6 +169,23 @@ class InvoiceJob:
                 continue
             if stored.number:
                 done.issued.append(stored.number)
+
+    # -- corrections -----------------------------------------------------------------------
+    def correct_closed(self, now: datetime, done: InvoicePass) -> None:
+        """A KOR to zero for each invoice whose order was cancelled or returned since."""
+        with self.uow_factory() as uow:
+            closed = uow.invoices.closed_uncorrected(list(REASONS), self.settings.orders_per_pass)
+        for invoice_id, status in closed:
+            try:
+                kor = correct_closed_order(self.uow_factory(), invoice_id, reason=REASONS[status],
+                                           now=now, config=self.config)  # fmt: skip
+            except Exception as exc:  # bad stored data or the database: an incident, next time
+                log.exception("invoice job: correcting invoice %s", invoice_id)
+                detail = f"invoice id {invoice_id}: {type(exc).__name__}: {exc}"[:500]
+                self.incidents.record([occurrence("invoice job: correction", detail)], now=now)
+                continue
+            if kor is not None and kor.number:
+                done.corrected.append(kor.number)
 
     # -- sending ---------------------------------------------------------------------------
     def send(self, now: datetime) -> SendSummary | None:

@@ -57,6 +57,7 @@ __all__ = [
     "SendSummary",
     "UnknownInvoice",
     "correct",
+    "correct_closed_order",
     "find_invoice",
     "invoice_view",
     "issue_for_order",
@@ -259,26 +260,56 @@ def correct(
     ``lines_after=None`` corrects to nothing (full return or cancellation). The corrected
     document must have its KSeF number (a correction is sent only after the original).
     """
-    today = local_day(now)
     with uow:
         target = _latest(uow, invoice_no)
-        if target.ksef_number is None:
-            raise Conflict(f"{target.number} has no KSeF number yet; send it first", field="number")
-        document = _document(uow, target)
-        before = document.lines if isinstance(document, Invoice) else document.after
-        after = lines_after if lines_after is not None else returned(before, {})
-        taken = uow.invoices.take_number(config.correction_series, target.seller_nip, today)
-        kor = correct_document(document, number=taken.number, issue_date=today, reason=reason,
-                               after=after, ksef_number=target.ksef_number, kind=kind)  # fmt: skip
-        values = _written(kor, "KOR", now) | {"series": config.correction_series.name,
-                                              "period": taken.period, "seq": taken.seq}  # fmt: skip
-        invoice_id = uow.invoices.add(values | {"created_at": now})
-        uow.invoices.link_correction(invoice_id, target.id, kor.reason, int(kind))
-        uow.invoices.seal_plain()
-        uow.commit()
-        stored = uow.invoices.get(invoice_id)
+        return _correct_in(uow, target, reason, lines_after, now, config, kind)
+
+
+def _correct_in(
+    uow: InvoiceUnitOfWork,
+    target: StoredInvoice,
+    reason: str,
+    lines_after: tuple[InvoiceLine, ...] | None,
+    now: datetime,
+    config: InvoicingConfig,
+    kind: CorrectionType,
+) -> StoredInvoice:
+    today = local_day(now)
+    if target.ksef_number is None:
+        raise Conflict(f"{target.number} has no KSeF number yet; send it first", field="number")
+    document = _document(uow, target)
+    before = document.lines if isinstance(document, Invoice) else document.after
+    after = lines_after if lines_after is not None else returned(before, {})
+    taken = uow.invoices.take_number(config.correction_series, target.seller_nip, today)
+    kor = correct_document(document, number=taken.number, issue_date=today, reason=reason,
+                           after=after, ksef_number=target.ksef_number, kind=kind)  # fmt: skip
+    values = _written(kor, "KOR", now) | {"series": config.correction_series.name,
+                                          "period": taken.period, "seq": taken.seq}  # fmt: skip
+    invoice_id = uow.invoices.add(values | {"created_at": now})
+    uow.invoices.link_correction(invoice_id, target.id, kor.reason, int(kind))
+    uow.invoices.seal_plain()
+    uow.commit()
+    stored = uow.invoices.get(invoice_id)
     assert stored is not None
     return stored
+
+
+def correct_closed_order(
+    uow: InvoiceUnitOfWork,
+    invoice_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    config: InvoicingConfig,
+) -> StoredInvoice | None:
+    """A correction to zero of an order's invoice after the order was cancelled or returned —
+    unless the invoice has a correction already (``None``): the invoice row is locked first, so
+    two workers make one KOR."""
+    with uow:
+        target = uow.invoices.get(invoice_id, lock=True)
+        if target is None or uow.invoices.latest_correction(invoice_id) is not None:
+            return None
+        return _correct_in(uow, target, reason, None, now, config, CorrectionType.CORRECTION_DATE)
 
 
 def invoice_view(stored: StoredInvoice) -> dict[str, Any]:

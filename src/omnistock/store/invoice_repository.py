@@ -217,8 +217,9 @@ class SqlInvoiceRepository:
         }
         self._conn.execute(update(invoices).where(invoices.c.id == invoice_id).values(copied))
 
-    def get(self, invoice_id: int) -> StoredInvoice | None:
-        row = self._conn.execute(select(invoices).where(invoices.c.id == invoice_id)).first()
+    def get(self, invoice_id: int, *, lock: bool = False) -> StoredInvoice | None:
+        query = select(invoices).where(invoices.c.id == invoice_id)
+        row = self._conn.execute(query.with_for_update() if lock else query).first()
         return self._row(row)
 
     def by_number(self, number: str) -> StoredInvoice | None:
@@ -265,6 +266,23 @@ class SqlInvoiceRepository:
         if seen_since is not None:
             query = query.where(o.first_seen_at >= seen_since)
         return [int(r) for r in self._conn.execute(query).scalars()]
+
+    def closed_uncorrected(
+        self, statuses: Collection[str], limit: int = 500
+    ) -> list[tuple[int, str]]:
+        """``(invoice id, order status)`` of VAT invoices in KSeF whose order is now in
+        ``statuses`` (cancelled, returned) and that have no correction yet; oldest first."""
+        o, i, c = orders.c, invoices.c, invoice_corrections.c
+        corrected = select(c.invoice_id).where(c.corrected_id == i.id).exists()
+        query = (
+            select(i.id, o.status)
+            .select_from(invoices.join(orders, o.id == i.order_id))
+            .where(o.status.in_(statuses), i.kind == "VAT", i.ksef_number.is_not(None))
+            .where(~corrected)
+            .order_by(i.id)
+            .limit(limit)
+        )
+        return [(int(r.id), str(r.status)) for r in self._conn.execute(query)]
 
     def claim_for_send(
         self, invoice_ids: Collection[int], *, now: datetime, stale_before: datetime

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from invoice_harness import COMPANY, Books
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from omnistock.bootstrap import bootstrap, invoice_job
 from omnistock.channels.allegro import AllegroAdapter, AllegroConfig, DeviceFlow, FileTokenStore
@@ -215,6 +215,23 @@ def test_imported_orders_get_invoices_with_ksef_numbers_and_upos_from_worker_pas
     assert (again.issued, again.sent and again.sent.accepted) == ([], [])
     assert len(ksef.state.invoices()) == 3
 
+    # after invoicing: the Allegro buyer cancels, the shop refunds → one KOR each, sent to KSeF
+    cancel = channels.allegro.post(f"/_sandbox/orders/{placed.json()['id']}/cancel", json={})
+    assert cancel.status_code == 200, cancel.text
+    woo_id = shop.json()["id"]
+    refund = channels.woo.post(f"/_sandbox/orders/{woo_id}/status", json={"status": "refunded"})
+    assert refund.status_code == 200, refund.text
+    import_all(books, channels)
+    closing = restarted(datetime.now(UTC))
+    assert [n[:4] for n in closing.corrected] == ["KOR/", "KOR/"]
+    assert closing.sent is not None
+    assert sorted(closing.sent.accepted) == sorted(closing.corrected)
+    kors = [s for s in stored(books) if s.kind == "KOR"]
+    assert {s.gross for s in kors} == {-invoice.gross if invoice.gross else None, -asked.gross
+                                       if asked.gross else None}  # fmt: skip
+    assert all(s.ksef_number and s.upo for s in kors)
+    assert (restarted(datetime.now(UTC)).corrected, len(ksef.state.invoices())) == ([], 5)
+
 
 def test_an_order_that_cannot_be_invoiced_is_retried_only_after_the_draft_retry(
     engine: Engine,
@@ -297,14 +314,14 @@ def test_two_workers_issue_and_send_each_invoice_once_with_gap_free_numbers(
     start, errors = threading.Barrier(2), []
     now = datetime.now(UTC)
 
-    def run(worker: InvoiceJob) -> None:
+    def run(worker: InvoiceJob, at: datetime) -> None:
         try:
             start.wait()
-            worker(now)
+            worker(at)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    threads = [threading.Thread(target=run, args=(w, now)) for w in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -320,6 +337,20 @@ def test_two_workers_issue_and_send_each_invoice_once_with_gap_free_numbers(
     received = ksef.state.invoices()
     assert len(received) == 8  # no invoice sent twice
     assert len({r.number for r in received}) == 8
+
+    with engine.begin() as conn:  # every order cancelled after invoicing
+        conn.execute(update(orders).values(status="cancelled"))
+    threads = [threading.Thread(target=run, args=(w, now + timedelta(seconds=2))) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with engine.connect() as conn:
+        kor = conn.execute(select(invoices.c.seq, invoices.c.status)
+                           .where(invoices.c.kind == "KOR")).all()  # fmt: skip
+    assert sorted(r.seq for r in kor) == list(range(1, 9))  # one KOR per invoice, gap-free
+    assert len(ksef.state.invoices()) == 16
 
 
 def test_the_worker_wiring_builds_the_job_from_the_configuration(db_url: str) -> None:
