@@ -68,7 +68,8 @@ ORDERS = PersonalTable(
             format=FieldFormat.HASH,
             identifier=IdentifierKind.EMAIL,
             hash_of="buyer_email",
-            description="keyed hash of the e-mail, to find a person's data on request",
+            description="keyed hash of the e-mail (also when the e-mail is not kept), to find "
+            "a person's data on request",
         ),
         PersonalField(
             column="buyer_phone_hash",
@@ -77,7 +78,8 @@ ORDERS = PersonalTable(
             format=FieldFormat.HASH,
             identifier=IdentifierKind.PHONE,
             hash_of="buyer_phone",
-            description="keyed hash of the phone number, to find a person's data on request",
+            description="keyed hash of the phone number (also when the number is not kept), "
+            "to find a person's data on request",
         ),
         PersonalField(
             column="buyer_ref_hash",

@@ -56,8 +56,9 @@ class Sealer:
 
         ``values`` holds plain values by column: ``str`` for text columns, a JSON-able mapping
         for JSON columns, ``bytes`` for bytes columns (e.g. an invoice's XML), the identifier
-        itself for a hash column without ``hash_of`` (hash columns with ``hash_of`` are computed
-        from that column's value).
+        itself for a hash column. A hash column with ``hash_of`` is computed from that column's
+        value unless its own identifier is given (e.g. an e-mail that is not kept, only its
+        look-up hash).
         """
         declared = self.data_map.table(table)
         unknown = set(values) - {f.column for f in declared.fields}
@@ -68,7 +69,9 @@ class Sealer:
     def _store(
         self, table: PersonalTable, f: PersonalField, record_id: str, values: Mapping[str, Any]
     ) -> str | None:
-        value = values.get(f.hash_of or f.column)
+        value = values.get(f.column)
+        if f.hash_of is not None and (value is None or value == ""):
+            value = values.get(f.hash_of)
         if value is None or value == "":
             return None
         if f.format is FieldFormat.HASH:

@@ -97,7 +97,7 @@ def apply_observed(
     values = _values(observed, after, unlinked, stale, now)
     if observed.personal is not None and not stale:
         kept = minimise(observed.personal, observed.invoice_requested, contacts)
-        values |= sealer.seal_order(stored.id, kept)
+        values |= sealer.seal_order(stored.id, kept, lookup=observed.personal)
     uow.orders.save(stored.id, values, lines)
     if observed.currency is not None and not stale:
         uow.orders.set_invoice_terms(

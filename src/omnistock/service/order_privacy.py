@@ -49,8 +49,14 @@ _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class PersonalSealer(Protocol):
-    def seal_order(self, order_id: int, personal: PersonalData) -> dict[str, str | None]:
-        """Stored values of every personal column of ``orders`` (``None`` where no value)."""
+    def seal_order(
+        self, order_id: int, personal: PersonalData, lookup: PersonalData | None = None
+    ) -> dict[str, str | None]:
+        """Stored values of every personal column of ``orders`` (``None`` where no value).
+
+        ``lookup``: the data before :func:`minimise` — its e-mail and phone give the look-up
+        hashes even when the values themselves are not kept (default: ``personal``'s).
+        """
 
     def open_order(self, order_id: int, row: Mapping[str, Any]) -> PersonalData:
         """The plain personal data of a stored order row."""
@@ -96,7 +102,10 @@ class PrivacySealer:
     def __init__(self, sealer: Sealer) -> None:
         self.sealer = sealer
 
-    def seal_order(self, order_id: int, personal: PersonalData) -> dict[str, str | None]:
+    def seal_order(
+        self, order_id: int, personal: PersonalData, lookup: PersonalData | None = None
+    ) -> dict[str, str | None]:
+        contacts = lookup or personal
         invoice = dataclasses.asdict(personal.invoice) if personal.invoice else None
         if invoice is not None or personal.nip:
             invoice = (invoice or {}) | {"nip": personal.nip or ""}
@@ -108,6 +117,8 @@ class PrivacySealer:
             "invoice_address": invoice,
             "buyer_email": personal.email,
             "buyer_phone": personal.phone,
+            "buyer_email_hash": contacts.email or personal.email,
+            "buyer_phone_hash": contacts.phone or personal.phone,
             "buyer_ref_hash": personal.buyer_ref,
         }
         return self.sealer.seal(TABLE, order_id, values)

@@ -49,6 +49,13 @@ def test_absent_values_are_stored_as_null() -> None:
     assert stored["invoice_address"] is None
 
 
+def test_a_lookup_hash_may_be_given_without_keeping_its_value() -> None:
+    sealer = Sealer(keyring())
+    stored = sealer.seal("orders", 7, {"buyer_name": "Jan", "buyer_email_hash": "Jan@Example.pl"})
+    assert stored["buyer_email"] is None  # the e-mail itself is not kept…
+    assert stored["buyer_email_hash"] == sealer.hasher.email("jan@example.pl")  # …its hash is
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [
