@@ -19,6 +19,7 @@ it is ``paid`` (``channel_updated_at``; for a later status it bounds the payment
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -29,15 +30,20 @@ from omnistock.domain.errors import Conflict, InvalidValue
 from omnistock.domain.invoicing import (
     Address,
     Buyer,
+    BuyerTaxId,
+    EuVatId,
+    ForeignTaxId,
     Invoice,
     InvoiceLine,
     OrderRef,
     Payment,
     PaymentForm,
+    PolishNip,
     consumer_request_deadline,
     delivery_line,
     parse_vat_rate,
 )
+from omnistock.domain.invoicing.parties import EU_COUNTRIES
 from omnistock.domain.orders import Address as OrderAddress
 from omnistock.domain.orders import OrderStatus, PersonalData
 from omnistock.invoicing.nbp import rate_before
@@ -53,6 +59,7 @@ __all__ = [
     "build_invoice",
     "check_eligible",
     "sale_dates",
+    "tax_id_of",
 ]
 
 INVOICEABLE = frozenset({OrderStatus.PAID, OrderStatus.READY, OrderStatus.SHIPPED})
@@ -153,12 +160,27 @@ def _address(address: OrderAddress | None) -> Address:
     return Address(line1=address.street, line2=line2, country=address.country or "PL")
 
 
+def tax_id_of(text: str) -> BuyerTaxId:
+    """The buyer's tax id as the channel gave it: a Polish NIP (digits, ``PL`` prefix allowed,
+    checksum validated), an EU VAT id (``DE123456789``; Greece ``EL``/``GR``) or another
+    country's id (``NO…``, ``GB…`` → ``NrID`` with the country)."""
+    compact = re.sub(r"[\s\-.]", "", text).upper()
+    prefix = compact[:2]
+    if len(compact) > 2 and prefix.isascii() and prefix.isalpha() and prefix != "PL":
+        country = "EL" if prefix == "GR" else prefix
+        if country in EU_COUNTRIES:
+            return EuVatId(country=country, number=compact[2:])
+        return ForeignTaxId(number=compact[2:], country=prefix)
+    return PolishNip(value=text)
+
+
 def buyer_of(personal: PersonalData) -> Buyer:
-    """A company with its NIP (validated), or a consumer (``BrakID``)."""
+    """A business with its tax id (NIP validated; EU VAT id; foreign id), or a consumer
+    (``BrakID``)."""
     address = personal.invoice or personal.delivery
     if personal.nip:
         name = (address.company if address else "") or personal.name
-        return Buyer.company(nip=personal.nip, name=name, address=_address(address))
+        return Buyer(tax_id=tax_id_of(personal.nip), name=name, address=_address(address))
     name = (address.name if address else "") or personal.name
     return Buyer.consumer(name=name, address=_address(address))
 
