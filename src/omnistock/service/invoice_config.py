@@ -14,7 +14,7 @@ annex15_groups = ["laptopy"]   # Annex 15 goods by product group or SKU (split p
 annex15_skus = ["PHONE-1"]
 # the worker's invoicing job (``omnistock worker``; service.invoice_jobs)
 issue_every_s = 60             # look for paid business orders without an invoice
-send_every_s = 300             # send what waits to KSeF (KSeF recommends batching)
+send_every_s = 400             # send to KSeF (batching; ≤ 9 sends × 20 online = 180/h)
 auto_since = "2026-11-01"      # only orders first seen from this day (default: all)
 draft_retry_s = 3600           # retry an order whose invoice failed (draft) after this
 correct_closed = true          # an invoiced order cancelled/returned later gets a KOR to zero
@@ -54,7 +54,7 @@ class InvoicingConfig:
     b2b_on_payment: bool = True
     qr_base: str = DEFAULT_QR_BASE
     issue_every_s: float = 60.0
-    send_every_s: float = 300.0
+    send_every_s: float = 400.0
     auto_since: date | None = None
     draft_retry_s: float = 3600.0
     annex15_groups: frozenset[str] = frozenset()
@@ -98,7 +98,7 @@ class InvoicingConfig:
             b2b_on_payment=bool(section.get("b2b_on_payment", True)),
             qr_base=str(section.get("qr_base", DEFAULT_QR_BASE)).rstrip("/"),
             issue_every_s=_seconds(section, "issue_every_s", 60),
-            send_every_s=_seconds(section, "send_every_s", 300),
+            send_every_s=_seconds(section, "send_every_s", 400),
             auto_since=_day(section, "auto_since"),
             draft_retry_s=_seconds(section, "draft_retry_s", 3600),
             annex15_groups=_names(section, "annex15_groups"),

@@ -67,7 +67,7 @@ class JobSettings:
     """How often and how much; ``from_config`` takes the ``[invoicing]`` values."""
 
     issue_every: timedelta = timedelta(seconds=60)
-    send_every: timedelta = timedelta(seconds=300)
+    send_every: timedelta = timedelta(seconds=400)  # 9 sends/h × online_max 20 = 180/h
     draft_retry: timedelta = timedelta(hours=1)
     stale_after: timedelta = timedelta(minutes=15)  # > the client's poll timeout (300 s)
     backoff: timedelta = timedelta(seconds=60)
