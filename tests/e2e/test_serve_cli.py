@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -53,6 +54,16 @@ def test_token_create_list_revoke(cli) -> None:
     assert bad.code != 0
 
 
+def _wait_swept(database: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as conn:
+            if conn.execute("SELECT count(*) FROM privacy_job_runs").fetchone()[0]:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the worker did not run the privacy retention sweep")
+
+
 def test_serve_with_worker_answers_the_api(cli, tmp_path: Path) -> None:
     secret = cli("token", "create", "--role", "viewer", "--json").json()["secret"]
     port = _free_port()
@@ -77,6 +88,7 @@ def test_serve_with_worker_answers_the_api(cli, tmp_path: Path) -> None:
         assert httpx.get(f"{url}/api/v1/products").status_code == 401
         assert httpx.get(f"{url}/readyz").json()["database"] == "ok"
         assert httpx.get(f"{url}/dashboard/login").status_code == 200
+        _wait_swept(tmp_path / "omnistock.db")  # the worker ran the daily privacy sweep
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=30)

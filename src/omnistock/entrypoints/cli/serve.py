@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -15,6 +17,7 @@ from omnistock.config import ConfigError
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.privacy.redaction import with_redaction
+from omnistock.service.privacy_jobs import daily_tick
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.worker import LoopSettings, Worker
 
@@ -55,7 +58,8 @@ def serve(
         thread = None
         if with_worker:
             polling = order_polling(app, accounts, os.environ)
-            tick = [] if polling is None else [polling]
+            tick: list[Callable[[datetime], object]] = [] if polling is None else [polling]
+            tick.append(daily_tick(app.engine))  # privacy retention sweep, at most once a day
             worker = Worker(
                 store=SyncStore(app.engine), adapters=adapters, clock=app.clock, tick=tick
             )
