@@ -48,20 +48,36 @@ class SafetyGuard:
     def __call__(
         self, channel: str, changes: Sequence[ListingChange], now: datetime
     ) -> list[DispatchHold]:
+        """Holds and errors for ``changes``; stored with their incidents in one transaction.
+
+        A change to a listing that a pending hold keeps (e.g. a batch was in flight when a stock
+        import held it) is never sent: it waits for that hold's decision.
+        """
         if not changes:
             return []
-        verdict = self.judge(channel, changes, now)
+        with self.safety.transaction() as rows:
+            kept = rows.pending_offers(channel)
+        waiting = [
+            DispatchHold(offer_id=c.offer_id, reason=f"waits for hold {kept[c.offer_id]}")
+            for c in changes
+            if c.offer_id in kept
+        ]
+        verdict = self.judge(channel, [c for c in changes if c.offer_id not in kept], now)
         if verdict.clean:
-            return []
+            return waiting
         since = now - self.thresholds.window
         cause = self.safety.latest_import(since=since) or ""
         ids = [self.new_id() for _ in verdict.held]
         holds = holds_from_verdict(
             verdict, ids=ids, channel=ChannelId(channel), now=now, cause=cause
         )
-        self.safety.add_holds(holds)
-        self.incidents.record(from_verdict(verdict, channel, cause or None), now=now)
-        return _dispatch_holds(verdict)
+        with self.safety.transaction() as rows:
+            rows.add(holds)
+            reasons = {h.change.offer_id: h.message for h in verdict.held}
+            rows.mark_held(channel, reasons, now=now)
+            occurrences = from_verdict(verdict, channel, cause or None)
+            self.incidents.record(occurrences, now=now, conn=rows.conn)
+        return waiting + _dispatch_holds(verdict)
 
     def judge(self, channel: str, changes: Sequence[ListingChange], now: datetime) -> GuardVerdict:
         """The pure verdict on ``changes`` with the stored baseline and explained units."""

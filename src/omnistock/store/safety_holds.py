@@ -136,6 +136,16 @@ class HoldRows:
         )
         return {(r.channel, r.offer_id) for r in self.conn.execute(query)}
 
+    def pending_offers(self, channel: str) -> dict[str, str]:
+        """``offer_id → hold id`` of the channel's listings kept by a pending hold."""
+        I, H = safety_hold_items.c, safety_holds.c  # noqa: E741
+        query = (
+            select(I.offer_id, H.id)
+            .select_from(safety_hold_items.join(safety_holds, H.id == I.hold_id))
+            .where(H.status == HoldStatus.PENDING.value, I.channel == channel)
+        )
+        return {r[0]: r[1] for r in self.conn.execute(query)}
+
     def mark_held(self, channel: str, reasons: dict[str, str], *, now: datetime) -> None:
         """Listings ``held`` (never sent) with the reason shown to the seller."""
         for offer_id, reason in reasons.items():

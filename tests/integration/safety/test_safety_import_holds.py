@@ -242,3 +242,16 @@ def test_an_approved_mass_drop_does_not_count_again_within_the_window(engine, tw
     worker.run_once()  # a restock of one SKU is not held by the zeros a person approved
     assert [h.status for h in parts.safety.holds()] == [HoldStatus.APPROVED]
     assert fakes["a"].quantity(f"o-{sku}") == 3
+
+
+def test_a_listing_let_go_by_a_racing_batch_still_waits_for_its_hold(engine, two) -> None:
+    stock, fakes, clock, worker, parts = two
+    import_feed(engine, parts, feed(dict.fromkeys(stock, 0)), clock.now())
+    (hold,) = parts.safety.holds()
+    c = sync_listing_state.c
+    with engine.begin() as conn:  # a batch in flight during the import finished: state idle
+        conn.execute(update(sync_listing_state).where(c.channel == "a").values(state="idle"))
+    worker.run_once()
+    assert _shown(fakes["a"], stock) == stock
+    assert set(_states(engine).values()) == {"held"}
+    assert [h.id for h in parts.safety.holds()] == [hold.id]  # no second hold
