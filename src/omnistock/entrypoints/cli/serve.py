@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from omnistock.bootstrap import App, channel_accounts, channel_adapters, order_polling
+from omnistock.bootstrap import App, channel_accounts, channel_adapters, invoice_job, order_polling
 from omnistock.config import ConfigError
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
@@ -60,6 +60,8 @@ def serve(
             polling = order_polling(app, accounts, os.environ)
             tick: list[Callable[[datetime], object]] = [] if polling is None else [polling]
             tick.append(daily_tick(app.engine))  # privacy retention sweep, at most once a day
+            invoicing = invoice_job(app, os.environ)  # [invoicing]: issue + KSeF
+            tick += [invoicing] if invoicing is not None else []
             worker = Worker(
                 store=SyncStore(app.engine), adapters=adapters, clock=app.clock, tick=tick
             )
