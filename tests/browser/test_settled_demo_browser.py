@@ -69,8 +69,8 @@ def settled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settled]:
             tour = Tour(app, stage, seed=SEED)
             tour.start(PrivacySealer(Sealer(keyring_from_file(key_file))), invoicing_config())
             stage.set_faults(FAULTS)
-            for _ in range(3):
-                tour.cycle(4)  # buyers on every order-taking channel, 429s and 5xx on
+            for _ in range(4):
+                tour.cycle(6)  # buyers on every order-taking channel, 429s and 5xx on
             tour.settle(lambda: stage.set_faults({name: {} for name in FAULTS}))
             assert tour.dirty() == 0
             store = TokenStore(app.engine)
@@ -128,6 +128,20 @@ def test_every_channel_tile_is_in_sync_after_the_demo_settles(page, settled) -> 
     _assert_all_in_sync(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "dashboard-channels.png"), full_page=True)
+
+
+def test_a_best_seller_charts_its_sales_per_channel(page, settled) -> None:
+    sold: dict[str, int] = {}
+    where: dict[str, set[str]] = {}
+    for sale in settled.tour.buyers.sales:
+        sold[str(sale.sku)] = sold.get(str(sale.sku), 0) + sale.quantity
+        where.setdefault(str(sale.sku), set()).add(sale.channel)
+    top = max(sold, key=lambda sku: (len(where[sku]), sold[sku]))  # sold on most channels
+    page.goto(f"{settled.url}/dashboard/sku/{top}?lang=en")
+    channels = where[top]
+    lines = page.locator("svg#sales polyline")
+    assert {lines.nth(i).get_attribute("data-channel") for i in range(lines.count())} == channels
+    page.screenshot(path=str(SHOTS / "dashboard-sku-sales.png"), full_page=True)
 
 
 def test_approve_the_held_drop_and_see_its_incidents_resolve(page, settled) -> None:

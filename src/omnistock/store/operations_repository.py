@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, case, extract, func, or_, select, text
 
 from omnistock.store.invoice_tables import invoices
-from omnistock.store.order_tables import incidents, orders
+from omnistock.store.order_tables import incidents, order_lines, orders
 from omnistock.store.rows import utc
 from omnistock.store.safety_tables import safety_heartbeats, safety_holds
 from omnistock.store.sync_tables import (
@@ -46,6 +46,7 @@ __all__ = [
     "last_attempt_at",
     "last_heartbeat_at",
     "read_figures",
+    "sales_of",
 ]
 
 BATCH_SIZE_BOUNDS: tuple[float, ...] = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
@@ -115,6 +116,21 @@ def last_heartbeat_at(engine: Engine) -> datetime | None:
     """The newest worker heartbeat (``safety_heartbeats.beat_at``), None without one."""
     with engine.connect() as conn:
         return _aware(conn.execute(select(func.max(safety_heartbeats.c.beat_at))).scalar_one())
+
+
+def sales_of(engine: Engine, sku: str) -> list[tuple[str, datetime, int]]:
+    """``(channel, first seen, units)`` of every order line of ``sku``, oldest first (cancelled
+    and returned orders left out; no buyer data)."""
+    o, line = orders.c, order_lines.c
+    query = (
+        select(o.channel, o.first_seen_at, line.quantity)
+        .select_from(order_lines.join(orders, o.id == line.order_id))
+        .where(line.sku == sku, or_(o.status.is_(None), o.status.not_in(("cancelled", "returned"))))
+        .order_by(o.first_seen_at, o.id)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [(str(ch), at, int(units)) for ch, seen, units in rows if (at := _aware(seen))]
 
 
 def _aware(value: object) -> datetime | None:

@@ -249,3 +249,24 @@ def test_operator_acknowledges_and_resolves_an_incident(operator, seeded) -> Non
         "/dashboard/incidents", data={"id": incident.id, "action": "resolve", "csrf": token}
     )
     assert 'id="no-incidents"' in operator.get("/dashboard/incidents").text
+
+
+def test_sku_page_charts_sales_per_channel(viewer, seeded) -> None:
+    from omnistock.store.order_tables import order_lines, orders
+
+    assert 'id="no-sales"' in viewer.get("/dashboard/sku/A1").text  # nothing sold yet
+    now = seeded.clock.now()
+    with seeded.engine.begin() as conn:
+        for n, (channel, status, units) in enumerate(
+            [("allegro", "paid", 2), ("sklep", "shipped", 1), ("allegro", "cancelled", 5)]
+        ):
+            order_id = conn.execute(insert(orders).values(
+                channel=channel, external_id=f"e{n}", status=status, first_seen_at=now,
+                last_seen_at=now).returning(orders.c.id)).scalar_one()  # fmt: skip
+            line = {"order_id": order_id, "line_id": "1", "offer_id": "o", "sku": "A1"}
+            conn.execute(insert(order_lines).values(**line, quantity=units))
+    page = viewer.get("/dashboard/sku/A1", params={"lang": "en"}).text
+    assert "Sales per channel" in page
+    assert page.count('<polyline fill="none" stroke="#') == 3  # stock + two channels
+    assert "allegro: sold 2" in page  # the cancelled order's 5 units are not sales
+    assert "sklep: sold 1" in page

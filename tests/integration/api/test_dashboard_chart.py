@@ -1,4 +1,5 @@
-"""The stock-history polyline: totals over warehouses from the ledger's ``on_hand_after``."""
+"""The SKU page's charts: stock history (totals over warehouses from the ledger's
+``on_hand_after``) and cumulative sales per channel."""
 
 from __future__ import annotations
 
@@ -41,3 +42,39 @@ def test_a_single_movement_draws_a_flat_line() -> None:
     chart = stock_chart([_move("main", 0)])
     assert chart is not None
     assert chart.points == f"{PAD:.1f},{HEIGHT - PAD:.1f} {WIDTH - PAD:.1f},{HEIGHT - PAD:.1f}"
+
+
+def _points(line) -> list[tuple[float, float]]:
+    return [tuple(float(v) for v in p.split(",")) for p in line.points.split()]
+
+
+def test_sales_per_channel_are_cumulative_steps_on_a_shared_time_axis() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from omnistock.entrypoints.api.dashboard.chart import sales_chart
+
+    t0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    sales = [("sklep", t0 + timedelta(hours=2), 1), ("allegro", t0, 2),
+             ("allegro", t0 + timedelta(hours=1), 2)]  # fmt: skip
+    allegro, sklep = sales_chart(sales)
+    assert (allegro.channel, allegro.units, sklep.channel, sklep.units) == (
+        "allegro",
+        4,
+        "sklep",
+        1,
+    )
+    assert allegro.colour != sklep.colour
+    bottom, top = HEIGHT - PAD, PAD
+    # allegro: 2 at the start, 4 at half time (the highest total: the top), flat to the end
+    assert _points(allegro) == [
+        (PAD, bottom), (PAD, bottom), (PAD, HEIGHT / 2),
+        (WIDTH / 2, HEIGHT / 2), (WIDTH / 2, top), (WIDTH - PAD, top),
+    ]  # fmt: skip
+    # the shop's one unit comes at the end, a quarter of the height
+    assert _points(sklep)[-2:] == [(WIDTH - PAD, bottom - (bottom - top) / 4)] * 2
+
+
+def test_no_sales_no_lines() -> None:
+    from omnistock.entrypoints.api.dashboard.chart import sales_chart
+
+    assert sales_chart([]) == []

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from omnistock.domain.ids import Sku
-from omnistock.entrypoints.api.dashboard.chart import Chart, stock_chart
+from omnistock.entrypoints.api.dashboard.chart import Chart, SalesLine, sales_chart, stock_chart
 from omnistock.entrypoints.api.render import plain
 from omnistock.entrypoints.api.state import ApiState
 from omnistock.service import allocation, catalog, stock
+from omnistock.store.operations_repository import sales_of
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.status import sync_status
 
@@ -78,10 +79,11 @@ class SkuPage:
     name: str
     explanation: Mapping[str, Any]
     chart: Chart | None
+    sales: list[SalesLine]
 
 
 def sku_page(state: ApiState, sku: str) -> SkuPage:
-    """The explanation and stock history of one SKU (``UnknownSku`` → 404)."""
+    """The explanation, stock history and sales per channel of one SKU (``UnknownSku`` → 404)."""
     explanation = plain(allocation.explain(state.app.uow(), Sku(sku)))
     with state.app.uow() as reader:
         product = reader.products.get(Sku(sku))
@@ -93,4 +95,5 @@ def sku_page(state: ApiState, sku: str) -> SkuPage:
         name=product.name if product else sku,
         explanation=explanation,
         chart=stock_chart(movements),
+        sales=sales_chart(sales_of(state.app.engine, sku)),
     )
