@@ -52,6 +52,7 @@ class Buyers:
     sales: list[Sale] = field(default_factory=list)
     refused: int = 0
     errors: int = 0
+    companies: int = 0
 
     def arrive(self, count: int) -> None:
         for _ in range(count):
@@ -80,7 +81,8 @@ class Buyers:
     def _body(self, channel: str, offer: str, sku: Sku, quantity: int) -> dict[str, Any]:
         if channel == "allegro-main":
             body: dict[str, Any] = {"lines": [{"offer_id": offer, "quantity": quantity}]}
-            if self.rng.random() < B2B_SHARE:
+            if self.rng.random() < B2B_SHARE or not self.companies:
+                self.companies += 1  # the first Allegro buyer is a company: an invoice early
                 nip = valid_nip(self.rng)
                 body["invoice"] = {"nip": nip, "company_name": f"Firma {nip[-4:]} sp. z o.o."}
             return body
