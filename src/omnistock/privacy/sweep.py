@@ -3,8 +3,9 @@
 Generic over the data map and needs no key (nothing is decrypted). Records are taken in id
 order, in batches, each batch committed on its own, so a sweep can be stopped and run again. A
 field expires by its purpose's rule (:func:`omnistock.privacy.retention.expired`); a record's
-look-up hashes are emptied with its last other personal field. The daily worker job calls
-:func:`sweep` (wiring not built yet).
+look-up hashes are emptied with its last other personal field. The daily worker job
+(:mod:`omnistock.service.privacy_jobs`, a tick hook of ``omnistock worker`` and
+``omnistock serve --with-worker``) calls :func:`sweep`.
 """
 
 from __future__ import annotations

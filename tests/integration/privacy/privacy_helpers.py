@@ -4,10 +4,14 @@ rotation child process and the benchmark)."""
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy.engine import make_url
 
 from omnistock.privacy.datamap import DataMap, FieldFormat, LegalBasis, PersonalField, PersonalTable
 from omnistock.privacy.keys import Keyring
@@ -111,3 +115,20 @@ def keys_env(ring_text: str) -> dict[str, str]:
         "OMNISTOCK_PRIVACY_KEYS": keys,
         "OMNISTOCK_PRIVACY_HASH_KEY": base64.b64encode(HASH).decode(),
     }
+
+
+def pg_dump(db_url: str, out: Path) -> Path:
+    """``pg_dump`` of the test's own schema (its name is the URL's ``search_path``)."""
+    url = make_url(db_url)
+    schema = str(url.query["options"]).removeprefix("-csearch_path=")
+    args = ["pg_dump", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432)]
+    args += ["-U", url.username or "postgres", "-d", url.database or "", f"--schema={schema}"]
+    env = {**os.environ, "PGPASSWORD": url.password or ""}
+    done = subprocess.run(args, capture_output=True, env=env, check=True, timeout=120)
+    out.write_bytes(done.stdout)
+    return out
+
+
+def hex_forms(values: set[str]) -> set[str]:
+    """``bytea`` columns are dumped as hex: search the values that way too."""
+    return {v.encode("utf-8").hex() for v in values if len(v) >= 5}

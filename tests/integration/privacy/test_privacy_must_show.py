@@ -4,14 +4,11 @@ its WAL) nor a ``pg_dump`` of the test schema contains any buyer's name, e-mail,
 or NIP in plain text; export returns everything the data map declares for the person; erasure
 keeps the invoice data under legal retention and removes the rest.
 
-The invoice XML (``invoices.xml``) is checked separately: it is not sealed yet (invoice service
-gap), so that test is a strict ``xfail`` that starts failing — i.e. passing — once it is.
+The invoice XML (``invoices.xml``, sealed by the invoice repository) is checked separately.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
@@ -27,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "invoices"))
 
 from invoice_harness import COMPANY, Books
 from orders_harness import T0, Shop, build_shop
+from privacy_helpers import hex_forms, pg_dump
 
 from omnistock.privacy.inventory import DATA_MAP
 from omnistock.privacy.scan import database_files, plaintext_hits
@@ -100,29 +98,12 @@ def import_all(shop: Shop) -> dict[str, set[str]]:
     return personal
 
 
-def pg_dump(db_url: str, out: Path) -> Path:
-    """``pg_dump`` of the test's own schema (its name is the URL's ``search_path``)."""
-    url = make_url(db_url)
-    schema = str(url.query["options"]).removeprefix("-csearch_path=")
-    args = ["pg_dump", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432)]
-    args += ["-U", url.username or "postgres", "-d", url.database or "", f"--schema={schema}"]
-    env = {**os.environ, "PGPASSWORD": url.password or ""}
-    done = subprocess.run(args, capture_output=True, env=env, check=True, timeout=120)
-    out.write_bytes(done.stdout)
-    return out
-
-
 def raw_files(shop: Shop, db_url: str, tmp_path: Path) -> list[Path]:
     """The raw SQLite file + WAL, or a ``pg_dump`` of the schema."""
     shop.engine.dispose()
     if db_url.startswith("sqlite"):
         return database_files(Path(make_url(db_url).database or ""))
     return [pg_dump(db_url, tmp_path / "dump.sql")]
-
-
-def hex_forms(values: set[str]) -> set[str]:
-    """``bytea`` columns are dumped as hex: search the values that way too."""
-    return {v.encode("utf-8").hex() for v in values if len(v) >= 5}
 
 
 def test_no_buyer_value_in_plain_text_in_the_raw_database(

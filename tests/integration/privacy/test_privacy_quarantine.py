@@ -9,11 +9,13 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from privacy_helpers import BOTH_RING, OLD_RING
+from privacy_helpers import BOTH_RING, OLD_RING, hex_forms, pg_dump
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.engine import make_url
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
@@ -23,7 +25,7 @@ from omnistock.privacy.cipher import DecryptionFailed, FieldCipher, FieldRef, ke
 from omnistock.privacy.inventory import DATA_MAP
 from omnistock.privacy.redaction import RedactionFilter
 from omnistock.privacy.rotation import rotate
-from omnistock.privacy.scan import sealed_outside_map
+from omnistock.privacy.scan import database_files, plaintext_hits, sealed_outside_map
 from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.subject import SubjectQuery
 from omnistock.privacy.sweep import sweep
@@ -32,6 +34,7 @@ from omnistock.service.order_apply import quarantine, rebind_quarantined
 from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
 from omnistock.service.orders import import_feed
 from omnistock.service.privacy_requests import erase_person, export_person
+from omnistock.store.engine import make_engine
 from omnistock.store.order_repository import OrderUnitOfWork
 from omnistock.store.order_tables import order_quarantine
 from omnistock.store.tables import metadata
@@ -194,3 +197,21 @@ def test_payload_sealed_before_binding_to_the_row_is_rebound_then_rotated(engine
     assert rotate(engine, FieldCipher(BOTH_RING), DATA_MAP).complete
     opened = Sealer(BOTH_RING).open("order_quarantine", first["id"], _rows(engine)[0])
     assert json.loads(opened["payload"]) == BUYER
+
+
+def test_no_value_of_a_quarantined_order_in_the_raw_database(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    summary = import_feed(
+        lambda: OrderUnitOfWork(engine), CarelessFeed(), "orders",
+        sealer=PrivacySealer(Sealer(OLD_RING)), contacts=ContactPolicy(), clock=FixedClock(NOW),
+    )  # fmt: skip
+    assert summary.quarantined == 1
+    engine.dispose()
+    if db_url.startswith("sqlite"):
+        files = database_files(Path(make_url(db_url).database or ""))
+    else:
+        files = [pg_dump(db_url, tmp_path / "dump.sql")]
+    values = {*VALUES, "Zofia Wiśniewska", "ul. Kwiatowa 17"}
+    assert plaintext_hits(files, values | hex_forms(values)) == {}
+    assert plaintext_hits(files, ["unknown status 'teleported'"])  # the masked reason is found
+    assert plaintext_hits(files, ["v1:old:"])  # …and the sealed payload
