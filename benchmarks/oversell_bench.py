@@ -4,8 +4,12 @@ Buyers arrive at random (seeded) on Allegro, the WooCommerce shop and Amazon —
 channel's **sandbox over real HTTP** — and buy one unit of one of ``--skus`` products if the
 channel still shows stock. The sandboxes run with faults (duplicated and reordered Allegro
 events, some 5xx answers, extra latency). Time is virtual: every ``--cycle`` seconds omnistock
-imports the orders of the three channels (the real importer) and runs one pass of the sync worker
-(the real adapters), so the other channels learn about each sale.
+runs the worker's order polling (``OrderPolling``, the real importer) and one pass of the sync
+worker (the real adapters), so the other channels learn about each sale. Allegro's journal and
+the shop (whose webhooks this run does not deliver) are imported every cycle; Amazon as the
+worker does: ``searchOrders`` every ``DEFAULT_POLL_S["amazon"]`` within its documented plan
+(0.0056 calls/s, burst 20), plus an immediate poll when a listing near its last units shows a
+sale not imported yet (the sale watch; ``--no-sale-watch`` turns it off to compare).
 
 In the same run the same buyer trace is replayed against a **baseline** that, like many
 competitors, reads the orders and pushes the remaining stock to every channel only every 15
@@ -13,10 +17,11 @@ minutes (each channel decrements its own count between syncs).
 
 ``oversold_units`` = Σ over products of max(0, units sold on all channels − units in stock);
 ``orders_duplicated`` = orders stored more than once (rows − distinct sales accepted);
-``orders_missing`` = accepted sales never imported.
+``orders_missing`` = accepted sales never imported; ``amazon_early_polls`` = Amazon imports
+started by the sale watch; ``import_failures`` = failed imports by channel and error.
 
 ``python -m benchmarks.oversell_bench --json`` (``--buyers``, ``--skus``, ``--stock``,
-``--minutes``, ``--cycle``, ``--seed``).
+``--minutes``, ``--cycle``, ``--seed``, ``--buffer``, ``--error-rate``, ``--no-sale-watch``).
 """
 
 from __future__ import annotations
@@ -43,8 +48,9 @@ from omnistock.channels.allegro.order_details import AllegroOrderFeed
 from omnistock.channels.allegro.tokens import auth_http
 from omnistock.channels.amazon import AmazonAdapter, AmazonConfig
 from omnistock.channels.amazon.order_details import AmazonOrderFeed
-from omnistock.channels.base import ChannelError, RateLimited
+from omnistock.channels.configured import DEFAULT_POLL_S
 from omnistock.channels.meta import MetaAdapter, MetaConfig
+from omnistock.channels.pacing import Pacer
 from omnistock.channels.woocommerce import WooAdapter, WooConfig
 from omnistock.channels.woocommerce.order_details import WooOrderFeed
 from omnistock.domain.ids import DEFAULT_WAREHOUSE, ChannelId, Sku
@@ -60,8 +66,8 @@ from omnistock.sandbox.meta.app import create_app as create_meta
 from omnistock.sandbox.woocommerce.app import create_app as create_woo
 from omnistock.service.catalog import add_channel, add_product, link_listing
 from omnistock.service.clock import FixedClock
+from omnistock.service.order_polling import OrderPolling, PolledFeed
 from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
-from omnistock.service.orders import import_channel
 from omnistock.service.policies import set_policy
 from omnistock.service.stock import set_stock
 from omnistock.store.engine import make_engine
@@ -118,7 +124,7 @@ def baseline(buyers: Sequence[Buyer], skus: int, stock: int) -> tuple[int, int]:
 class Channels:
     """The four sandboxes on loopback with their adapters, order feeds and admin clients."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, sale_watch: bool = True) -> None:
         self.servers: list[SandboxServer] = []
         self.admins: dict[str, httpx.Client] = {}
         self.sandboxes: dict[str, Any] = {}
@@ -147,7 +153,10 @@ class Channels:
                 self.adapters["woocommerce"].http, clock=self.now("woocommerce")
             ),
             "amazon": AmazonOrderFeed(
-                amazon.api, amazon.config.marketplace_id, clock=self.now("amazon")
+                amazon.api,
+                amazon.config.marketplace_id,
+                clock=self.now("amazon"),
+                probe=amazon.read_quantities if sale_watch else None,
             ),
         }
 
@@ -187,7 +196,11 @@ class Channels:
             seller_id=account["seller_id"],
             marketplace_id=account["marketplace_id"],
         )
-        return AmazonAdapter(config, clock=self.sandboxes["amazon"].clock.now)
+        clock = self.sandboxes["amazon"].clock
+        # getListingsItem reads paced on the sandbox's virtual time (4/s, burst 8); a cycle's few
+        # reads never wait, and a real sleep would only slow the run down
+        pacer = Pacer(rate=4, burst=8, monotonic=clock.elapsed_seconds, sleep=lambda _s: None)
+        return AmazonAdapter(config, clock=clock.now, read_pacer=pacer)
 
     def advance(self, seconds: float) -> None:
         for sandbox in self.sandboxes.values():
@@ -247,22 +260,23 @@ def _buy(channels: Channels, offers: dict[str, list[str]], buyer: Buyer) -> bool
     return response.status_code == 201
 
 
+def _polling(engine: Any, channels: Channels, clock: FixedClock, cycle_s: float) -> OrderPolling:
+    every = {"allegro": cycle_s, "woocommerce": cycle_s, "amazon": DEFAULT_POLL_S["amazon"]}
+    feeds = {name: PolledFeed(feed=channels.feeds[name], every_s=every[name]) for name in SELLING}
+    return OrderPolling(
+        feeds, uow_factory=lambda: OrderUnitOfWork(engine), sealer=_sealer(),
+        contacts=ContactPolicy(), clock=clock,
+    )  # fmt: skip
+
+
 def _cycle(
-    engine: Any,
-    channels: Channels,
-    worker: Worker,
-    clock: FixedClock,
-    sealer: Any,
-    errors: dict[str, int],
+    polling: OrderPolling, worker: Worker, clock: FixedClock, errors: dict[str, int]
 ) -> None:
-    for name in SELLING:
-        try:
-            import_channel(
-                lambda: OrderUnitOfWork(engine), channels.feeds[name], sealer=sealer,
-                contacts=ContactPolicy(), clock=clock,
-            )  # fmt: skip
-        except ChannelError as exc:  # 5xx or 429: the cursor did not move; the next cycle retries
-            key = f"{name}:{'429' if isinstance(exc, RateLimited) else 'error'}"
+    before = dict(polling.next_at)
+    polling(clock.now())
+    for name, last in polling.last.items():
+        if polling.next_at.get(name) != before.get(name) and isinstance(last, str):
+            key = f"{name}:{last}"  # 5xx or 429: the cursor did not move; a later poll retries
             errors[key] = errors.get(key, 0) + 1
     worker.run_once()
 
@@ -276,11 +290,12 @@ def simulate(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     buyers = trace(args.buyers, args.skus, args.minutes * 60.0, args.seed)
     engine = make_engine(f"sqlite:///{folder / 'oversell.db'}")
     upgrade_to_head(engine)
-    channels = Channels(folder)
+    channels = Channels(folder, sale_watch=not args.no_sale_watch)
     try:
         offers = _seed(channels, args.skus, args.stock)
         _catalog(engine, offers, args.skus, args.stock)
-        clock, sealer, errors = FixedClock(T0), _sealer(), {}
+        clock, errors = FixedClock(T0), {}
+        polling = _polling(engine, channels, clock, args.cycle)
         if args.buffer:
             set_policy(
                 OrderUnitOfWork(engine), PolicyScope.GLOBAL, "", Policy(buffer=args.buffer), now=T0
@@ -288,7 +303,7 @@ def simulate(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         worker = Worker(
             store=SyncStore(engine), adapters=channels.adapters, clock=clock, holder="bench"
         )
-        _cycle(engine, channels, worker, clock, sealer, errors)
+        _cycle(polling, worker, clock, errors)
         faults = {"error_rate": args.error_rate, "latency_ms": [1, 4]}
         for name in SELLING:
             extra = EVENT_FAULTS if name == "allegro" else {}
@@ -299,7 +314,7 @@ def simulate(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
                 now += args.cycle
                 clock.set(T0 + timedelta(seconds=now))
                 channels.advance(args.cycle)
-                _cycle(engine, channels, worker, clock, sealer, errors)
+                _cycle(polling, worker, clock, errors)
             if _buy(channels, offers, buyer):
                 sold[buyer.product] += 1
                 accepted += 1
@@ -309,7 +324,8 @@ def simulate(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             now += args.cycle
             clock.set(T0 + timedelta(seconds=now))
             channels.advance(args.cycle)
-            _cycle(engine, channels, worker, clock, sealer, errors)
+            _cycle(polling, worker, clock, errors)
+        early = polling.early_polls.get("amazon", 0)
         with engine.connect() as conn:
             stored = int(conn.execute(select(func.count()).select_from(orders)).scalar() or 0)
     finally:
@@ -330,6 +346,9 @@ def simulate(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "error_rate": args.error_rate,
         "buffer": args.buffer,
         "import_failures": errors,
+        "amazon_early_polls": early,
+        "amazon_poll_s": DEFAULT_POLL_S["amazon"],
+        "sale_watch": not args.no_sale_watch,
         "baseline_sync_s": BASELINE_S,
     }
 
@@ -344,6 +363,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--buffer", type=int, default=0, help="global buffer (default policy: 0)")
     parser.add_argument("--error-rate", type=float, default=0.02, help="sandbox 5xx fraction")
+    parser.add_argument(
+        "--no-sale-watch", action="store_true", help="Amazon orders only at the poll interval"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv) if argv is not None else None)
     started = time.perf_counter()

@@ -143,7 +143,8 @@ def _amazon(
 
     config = config_from_mapping(AmazonConfig, fields, context.environ, where)
     adapter = AmazonAdapter(config)
-    return adapter, AmazonOrderFeed(adapter.api, config.marketplace_id)
+    feed = AmazonOrderFeed(adapter.api, config.marketplace_id, probe=adapter.read_quantities)
+    return adapter, feed
 
 
 def _meta(fields: dict[str, Any], table: Mapping[str, Any], context: _Context, where: str) -> Built:

@@ -65,6 +65,24 @@ def test_accepted_patch_is_confirmed_after_the_settle_window(amazon_channel: Har
     assert [r.status for r in final.results] == [ItemStatus.OK]
 
 
+def test_decrease_is_confirmed_when_a_sale_lowered_it_further(amazon_channel: Harness) -> None:
+    sku = amazon_channel.seed({"a": 5})["a"]
+    amazon_channel.faults(async_delay_seconds=5)
+    assert amazon_channel.admin is not None
+    pushed = batch("amazon", {sku: 3}, previous={sku: 5})
+    assert amazon_channel.adapter.push(pushed).pending
+    amazon_channel.advance(5)  # Amazon applied the 3 …
+    order = {"items": [{"sku": sku, "quantity": 1}]}
+    amazon_channel.admin.post("/_sandbox/orders", json=order).raise_for_status()  # … then sold 1
+    final = validate_report(pushed, amazon_channel.adapter.poll(pushed.id))
+    assert [r.status for r in final.results] == [ItemStatus.OK]  # not held for patch_settle_s
+    raised = batch("amazon", {sku: 4}, previous={sku: 2})
+    assert amazon_channel.adapter.push(raised).pending
+    amazon_channel.advance(5)  # an increase shown lower after a sale: still pending
+    amazon_channel.admin.post("/_sandbox/orders", json=order).raise_for_status()
+    assert amazon_channel.adapter.poll(raised.id).pending
+
+
 def test_invalid_patch_is_final_at_once(amazon_channel: Harness) -> None:
     pushed = batch("amazon", {"NO-SUCH-SKU": 3})
     report = validate_report(pushed, amazon_channel.adapter.push(pushed))

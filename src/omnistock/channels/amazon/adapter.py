@@ -211,11 +211,20 @@ class AmazonAdapter:
         return self._patches_done(running)
 
     def _confirm_patches(self, running: _Patches) -> None:
-        """Read the accepted SKUs while read tokens last; drop those showing the pushed value."""
+        """Read the accepted SKUs while read tokens last; drop those showing the pushed value.
+
+        A decrease is also confirmed by any lower value: Amazon lowers a merchant-fulfilled
+        quantity by itself only for orders, so a sale right after the patch applied must not
+        keep the batch pending for ``patch_settle_s`` — that would hold back the next decrease.
+        """
+        previous = {item.offer_id: item.previous for item in running.batch.items}
         for sku, quantity in list(running.accepted.items()):
             if not self._read_pacer.try_take():
                 return  # the rest in a later pass
-            if self._read_one(sku) == quantity:
+            shown = self._read_one(sku)
+            before = previous.get(sku)
+            lowered = before is not None and quantity < before
+            if shown == quantity or (lowered and shown is not None and shown < quantity):
                 del running.accepted[sku]
 
     @staticmethod

@@ -6,6 +6,13 @@ Implements ``omnistock.service.order_ports.OrderFeed`` with one feed, ``orders``
 ``PENDING`` and arrives with a later update). The cursor is the adapter's JSON
 ``{"after", "token"}``: pages follow ``paginationToken``; after the last page ``after`` is the
 ``lastUpdatedBefore`` Amazon echoes. ``fetch`` is ``getOrder``.
+
+The worker's ``OrderPolling`` reads two things from this feed: ``poll_quota``, the documented
+``searchOrders`` plan (0.0056 calls/s, burst 20), so it never asks more often than Amazon allows
+and keeps 5 calls for early polls; and ``sale_watch`` (with a quantity ``probe``, the adapter's
+``getListingsItem`` read): Amazon takes ordered units off a listing at once, so a listing near
+its last units that shows fewer than omnistock pushed is a sale to import **now** rather than at
+the next regular poll (``omnistock.service.orders_signals``).
 """
 
 from __future__ import annotations
@@ -23,13 +30,17 @@ from omnistock.domain.ids import ChannelId
 from omnistock.domain.orders import Address, ObservedOrder, OrderLine, PersonalData
 from omnistock.domain.orders import channel_status as map_status
 from omnistock.domain.orders.feed import FeedEntry, FeedPage
+from omnistock.service.order_polling import PollQuota
+from omnistock.service.orders_signals import QuantityProbe, SaleWatch
 
-__all__ = ["INCLUDED", "AmazonOrderFeed", "parse_amazon_order"]
+__all__ = ["INCLUDED", "SEARCH_ORDERS_PLAN", "AmazonOrderFeed", "parse_amazon_order"]
 
 ORDERS = "/orders/2026-01-01/orders"
 INCLUDED = "FULFILLMENT,BUYER,RECIPIENT"
 PAGE_SIZE = 100
 FIRST_LOOKBACK = timedelta(days=1)
+SEARCH_ORDERS_PLAN = PollQuota(rate_per_s=0.0056, burst=20, reserve=5)
+"""``searchOrders`` usage plan (orders_2026-01-01.json), 5 calls kept for polls on a sale."""
 
 
 def _time(value: Any) -> datetime:
@@ -47,11 +58,18 @@ class AmazonOrderFeed:
     feeds = ("orders",)
 
     def __init__(
-        self, api: SpApi, marketplace_id: str, *, clock: Callable[[], datetime] | None = None
+        self,
+        api: SpApi,
+        marketplace_id: str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        probe: QuantityProbe | None = None,
     ) -> None:
         self.api = api
         self.marketplace_id = marketplace_id
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.poll_quota = SEARCH_ORDERS_PLAN
+        self.sale_watch = SaleWatch(probe=probe) if probe is not None else None
 
     @property
     def channel(self) -> ChannelId:
