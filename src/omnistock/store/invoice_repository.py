@@ -164,12 +164,21 @@ class SqlInvoiceRepository:
         return StoredInvoice.from_row(row, self.open_xml) if row else None
 
     def seal_plain(self) -> int:
-        """Seal every row still holding plain XML (written before sealing); how many."""
+        """Seal every row still holding plain XML (written before sealing); how many.
+
+        The scan reads every stored document, so once it found none on an engine it is not
+        repeated in this process: nothing writes plain XML any more (``add``/``change`` seal).
+        """
+        engine = self._conn.engine
+        if _ALL_SEALED.get(engine):
+            return 0
         rows = self._conn.execute(select(invoices.c.id, invoices.c.xml).where(
             invoices.c.xml.is_not(None), invoices.c.xml.not_like("v1:%"))).all()  # fmt: skip
         plain = [(r.id, r.xml) for r in rows if not is_sealed(r.xml)]
         for invoice_id, xml in plain:
             self.change(invoice_id, {"xml": xml.encode("utf-8")})
+        if not plain:
+            _ALL_SEALED[engine] = True
         return len(plain)
 
     def take_number(self, series: NumberSeries, seller_nip: str, issue_date: date) -> Allocated:
@@ -405,6 +414,7 @@ class InvoiceUnitOfWork(SqlUnitOfWork):
 
 
 _REMEMBERED: WeakKeyDictionary[Engine, Sealer] = WeakKeyDictionary()
+_ALL_SEALED: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
 
 
 def env_sealer() -> Sealer:

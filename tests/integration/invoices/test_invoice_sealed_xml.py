@@ -14,6 +14,7 @@ from omnistock.invoicing import fa3
 from omnistock.privacy.cipher import DecryptionFailed, is_sealed
 from omnistock.privacy.scan import database_files, plaintext_hits
 from omnistock.service.invoices import find_invoice, issue_for_order
+from omnistock.store.engine import make_engine
 from omnistock.store.invoice_repository import InvoiceUnitOfWork
 from omnistock.store.invoice_tables import invoices
 
@@ -76,6 +77,14 @@ def test_a_document_stored_in_clear_before_sealing_is_read_then_sealed_by_the_ne
         conn.execute(update(invoices).where(invoices.c.id == first.id)
                      .values(xml=plain.decode("utf-8")))  # fmt: skip
     assert find_invoice(books.uow(), str(first.number)).xml == plain
-    _issue(books, books.order(COMPANY, [("KUBEK-1", 2)]))
+    second = _issue(books, books.order(COMPANY, [("KUBEK-1", 2)]))  # this process: scanned once
+    assert not is_sealed(_raw(books.engine, first.id))
+    restarted = Books(make_engine(books.engine.url.render_as_string(hide_password=False)),
+                      sealer=books.sealer)  # a process started after migration 0010  # fmt: skip
+    try:
+        _issue(restarted, restarted.order(COMPANY, [("KUBEK-1", 3)]))
+    finally:
+        restarted.engine.dispose()
     assert is_sealed(_raw(books.engine, first.id))
+    assert is_sealed(_raw(books.engine, second.id))
     assert find_invoice(books.uow(), str(first.number)).xml == plain
