@@ -78,3 +78,45 @@ def test_packs_and_upcoming_rules(http, books: Books) -> None:
     bad = http.get("/api/v1/compliance/upcoming?days=-1", headers=headers)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "days"
+
+
+def _stored_run(books: Books, as_of: str) -> dict[str, set[str]]:
+    """A check of two listings stored as the worker's daily run does → rules per list."""
+    from datetime import date
+
+    from omnistock.compliance.listings import listing_from_mapping
+    from omnistock.compliance.service import select_packs
+    from omnistock.domain.compliance import check
+    from omnistock.store.compliance_repository import save_run
+
+    listings = [listing_from_mapping(SHORT | {"title": SCRIPT}), listing_from_mapping(SHORT)]
+    packs = select_packs("allegro")
+    report = check(listings, packs, date.fromisoformat(as_of), 30)
+    save_run(books.app.engine, report, packs=packs, ran_at=books.app.clock.now(), source="worker")
+    return {
+        "violations": {v.rule.id for v in report.violations},
+        "upcoming": {v.rule.id for v in report.upcoming},
+    }
+
+
+def test_stored_results_for_viewers(http, books: Books) -> None:
+    path, viewer = "/api/v1/compliance", books.headers("viewer")
+    assert http.get(path).status_code == 401
+    assert http.get(path, headers=viewer).json() == {"run": None, "violations": [], "upcoming": []}
+    expected = _stored_run(books, "2025-05-01")
+    assert "title.words" in expected["upcoming"]
+    found = http.get(path, headers=viewer)
+    assert found.status_code == 200, found.text
+    run = found.json()
+    assert (run["as_of"], run["source"], run["checked"]) == ("2025-05-01", "worker", 2)
+    assert {v["rule"] for v in run["violations"]} == expected["violations"]
+    assert {v["rule"] for v in run["upcoming"]} == expected["upcoming"]
+    assert {v["offer"] for v in run["upcoming"]} == {"o1"}
+    english = http.get(path, params={"lang": "en"}, headers=viewer).json()
+    assert english["upcoming"][0]["message"] != run["upcoming"][0]["message"]
+    other = http.get(path, params={"channel": "amazon"}, headers=viewer).json()
+    assert (other["run"], other["upcoming"]) == (run["run"], [])
+    assert http.get(path, params={"source": "cli"}, headers=viewer).json()["run"] is None
+    bad = http.get(path, params={"lang": "de"}, headers=viewer)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "lang"

@@ -1,9 +1,12 @@
-"""``/api/v1/compliance``: check listing content against the shipped rule packs; list the packs
-and the rules coming into force.
+"""``/api/v1/compliance``: the stored results of the newest check run, an on-demand check of
+listing content against the shipped rule packs, the packs and the rules coming into force.
 
-There is no stored result table: ``POST /compliance/check`` checks the listings sent in the body
-(omnistock's JSON listing shape, as ``omnistock compliance check --file``) and stores nothing;
-like every POST it needs the operator role.
+``GET /compliance`` reads what the worker's daily run (or ``omnistock compliance check --store``)
+stored: per offer and rule, the violations of rules in force and of rules coming into force
+(offer ids, rule ids and messages; no personal data: viewers may read it).
+``POST /compliance/check`` checks the listings sent in the body (omnistock's JSON listing shape,
+as ``omnistock compliance check --file``) and stores nothing; like every POST it needs the
+operator role.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from omnistock.compliance.listings import listing_from_mapping
+from omnistock.compliance.results import latest_compliance_results
 from omnistock.compliance.service import pack_summary, report_dict, select_packs
 from omnistock.domain.compliance import Lang, ListingContent, check
 from omnistock.domain.errors import InvalidValue
@@ -26,6 +30,27 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
 Channel = Annotated[str | None, Query(max_length=100, description="Only this channel's packs.")]
+Source = Annotated[
+    str | None, Query(max_length=50, description="Only runs of this source (worker, cli).")
+]
+NO_RUN: dict[str, Any] = {"run": None, "violations": [], "upcoming": []}
+
+
+@router.get("")
+def results(
+    request: Request,
+    _who: Viewer,
+    channel: Channel = None,
+    lang: Lang = Lang.PL,
+    source: Source = None,
+) -> dict[str, Any]:
+    """The newest stored run: ``as_of``, ``ran_at``, ``source``, pack versions, ``checked``,
+    ``violations`` (rules in force) and ``upcoming`` (rules coming into force), each
+    ``{offer, channel, pack, rule, severity, effective_from, message, source}``; before the
+    first run ``{"run": null, "violations": [], "upcoming": []}``."""
+    engine = api_state(request).app.engine
+    found = latest_compliance_results(engine, channel=channel, lang=lang, source=source)
+    return dict(NO_RUN) if found is None else found
 
 
 class CheckIn(Strict):
