@@ -147,17 +147,29 @@ class HoldRows:
         return {r[0]: r[1] for r in self.conn.execute(query)}
 
     def mark_held(self, channel: str, reasons: dict[str, str], *, now: datetime) -> None:
-        """Listings ``held`` (never sent) with the reason shown to the seller."""
-        for offer_id, reason in reasons.items():
-            values = {
-                "state": "held",
-                "error_code": "held",
-                "error_message": reason,
-                "updated_at": now,
-            }
-            key = (LS.c.channel == channel, LS.c.offer_id == offer_id)
-            if self.conn.execute(update(LS).where(*key).values(**values)).rowcount == 0:
-                self.conn.execute(insert(LS).values(channel=channel, offer_id=offer_id, **values))
+        """Listings ``held`` (never sent) with the reason shown to the seller (set-wise)."""
+        existing: set[str] = set()
+        for part in chunks(list(reasons)):
+            query = select(LS.c.offer_id).where(LS.c.channel == channel, LS.c.offer_id.in_(part))
+            existing.update(self.conn.execute(query).scalars())
+        by_reason: dict[str, list[str]] = {}
+        for offer_id in existing:
+            by_reason.setdefault(reasons[offer_id], []).append(offer_id)
+        held = {"state": "held", "error_code": "held", "updated_at": now}
+        for reason, offers in by_reason.items():
+            for part in chunks(offers):
+                self.conn.execute(
+                    update(LS)
+                    .where(LS.c.channel == channel, LS.c.offer_id.in_(part))
+                    .values(error_message=reason, **held)
+                )
+        new = [
+            {"channel": channel, "offer_id": o, "error_message": r, **held}
+            for o, r in reasons.items()
+            if o not in existing
+        ]
+        if new:
+            self.conn.execute(insert(LS), new)
 
     def release(self, channel: str, offer_ids: Iterable[str], *, now: datetime) -> int:
         """Held → ``approved``: planned again and sent without asking the guard again."""
