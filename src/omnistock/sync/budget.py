@@ -168,12 +168,27 @@ def rate_limited(
     )
 
 
-def blocked(spec: BudgetSpec, state: BudgetState, *, now: datetime, until_s: float) -> BudgetState:
-    """Our own limiter said "not before ``until_s``" (no 429 was met): block, nothing shrunk."""
+def blocked(
+    spec: BudgetSpec,
+    state: BudgetState,
+    *,
+    now: datetime,
+    until_s: float,
+    requests: float = 0.0,
+    changes: float = 0.0,
+) -> BudgetState:
+    """Our own limiter said "not before ``until_s``" (no request went out): block, shrink
+    nothing, and give back the ``requests`` and ``changes`` spent for the refused call."""
     until = now + timedelta(seconds=until_s)
     current = available(spec, state, now)
     later = max(until, current.blocked_until) if current.blocked_until else until
-    return replace(current, blocked_until=later)
+    s = current.scale
+    return replace(
+        current,
+        requests=min(spec.capacity(spec.requests, s), current.requests + requests),
+        changes=min(spec.capacity(spec.changes, s), current.changes + changes),
+        blocked_until=later,
+    )
 
 
 def recovered(spec: BudgetSpec, state: BudgetState) -> BudgetState:

@@ -459,11 +459,16 @@ class Dispatcher:
         op = self.operation_for(size) if ops else None
         spec = self.spec if op is None else self._op_spec(op)
         own = error.http_status is None  # raised before any request: nothing to shrink
+        requests = size if op is not None and op.requests_per_item else 1
 
         def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, None]:
             current = state or bud.full_budget(spec, now)
-            if own:
-                return bud.blocked(spec, current, now=now, until_s=error.retry_after or 0.0), None
+            if own:  # what was spent for the refused call is given back
+                wait = error.retry_after or 0.0
+                back = bud.blocked(
+                    spec, current, now=now, until_s=wait, requests=requests, changes=size
+                )
+                return back, None
             return bud.rate_limited(spec, current, now=now, retry_after=error.retry_after), None
 
         if op is None:

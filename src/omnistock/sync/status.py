@@ -24,6 +24,7 @@ def channel_status(
     status.update({state: counts.get(state, 0) for state in STATES})
     status["breaker"] = str(row.breaker.status)
     status["budget_left"] = _budget_left(adapter, row.budget, now)
+    status["operation_budgets_left"] = _operations_left(store, channel, adapter, now)
     status["last_success"] = row.last_success_at.isoformat() if row.last_success_at else None
     status["adapter"] = adapter is not None
     return status
@@ -37,6 +38,33 @@ def _budget_left(
     spec = bud.spec_from_limits(adapter.capabilities.limits)
     current = bud.available(spec, state or bud.full_budget(spec, now), now)
     return {"requests": round(current.requests, 2), "changes": round(current.changes, 2)}
+
+
+def _operations_left(
+    store: SyncStore, channel: str, adapter: ChannelAdapter | None, now: datetime
+) -> dict[str, dict[str, object]] | None:
+    """Per push operation (Amazon ``patch``/``feed``): tokens left and any block."""
+    if adapter is None or not adapter.capabilities.operations:
+        return None
+    stored = store.operation_budgets(channel)
+    out: dict[str, dict[str, object]] = {}
+    for op in adapter.capabilities.operations:
+        spec = bud.BudgetSpec(
+            requests=op.limits.requests_per_window,
+            changes=op.limits.changes_per_window,
+            window_s=op.limits.window_s,
+            burst=op.burst,
+        )
+        current = bud.available(spec, stored.get(op.name) or bud.full_budget(spec, now), now)
+        blocked = (
+            current.blocked_until if current.blocked_until and current.blocked_until > now else None
+        )
+        out[op.name] = {
+            "requests": round(current.requests, 2),
+            "changes": round(current.changes, 2),
+            "blocked_until": blocked.isoformat() if blocked else None,
+        }
+    return out
 
 
 def sync_status(

@@ -11,6 +11,7 @@ from omnistock.channels.base import ChannelLimits, PushBatch, PushOperation, Pus
 from omnistock.channels.fake import Fault, FaultKind, InMemoryChannel, default_capabilities
 from omnistock.service.clock import FixedClock
 from omnistock.store.tables import listings
+from omnistock.sync.status import sync_status
 
 PATCH = PushOperation(
     name="patch",
@@ -88,6 +89,11 @@ def test_our_own_feed_limiter_blocks_only_the_feed_budget_and_shrinks_nothing(
     assert budgets["feed"].scale == 1.0  # not halved: nothing was sent, no 429 met
     assert budgets["feed"].blocked_until == T0 + timedelta(seconds=120)
     assert "patch" not in budgets  # the patch budget was never touched
+    (status,) = sync_status(db.store, {CHANNEL: channel}, clock.now())
+    assert status["operation_budgets_left"] == {
+        "patch": {"requests": 4.0, "changes": 4.0, "blocked_until": None},
+        "feed": {"requests": 1.0, "changes": 100.0, "blocked_until": "2026-03-02T09:02:00+00:00"},
+    }
     db.set_desired("o00", 4, T0 + timedelta(seconds=1))
     db.set_desired("o01", 4, T0 + timedelta(seconds=1))
     with db.engine.begin() as conn:  # only o00/o01 still to do: the others are settled
