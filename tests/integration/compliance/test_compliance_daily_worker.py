@@ -232,7 +232,7 @@ def test_push_guard_holds_offers_breaking_an_error_rule_in_force(
 
 
 def test_omnistock_worker_runs_the_daily_check_and_wires_the_guard(tmp_path: Path) -> None:
-    from omnistock.entrypoints.cli.sync import _worker
+    from omnistock.entrypoints.cli.worker_build import build_worker
 
     _write(tmp_path / "listings.json", BAD)
     (tmp_path / "house.yaml").write_text(PACK, encoding="utf-8")
@@ -245,7 +245,7 @@ def test_omnistock_worker_runs_the_daily_check_and_wires_the_guard(tmp_path: Pat
     url = f"sqlite:///{tmp_path / 'omnistock.db'}"
     settings = Settings.from_env({}, db_url=url, config_file=config)
     with bootstrap(settings, clock=FixedClock(NOW), migrate=True) as app:
-        worker = _worker(app)
+        worker = build_worker(app)
         daily = [t for t in worker.tick if isinstance(t, ComplianceDaily)]
         assert len(daily) == 1
         worker.run_once()

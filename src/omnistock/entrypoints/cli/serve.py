@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
 
 import typer
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from omnistock.bootstrap import App, channel_accounts, channel_adapters, invoice_job, order_polling
+from omnistock.bootstrap import App, channel_accounts, channel_adapters
 from omnistock.config import ConfigError
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
+from omnistock.entrypoints.cli.worker_build import build_worker
 from omnistock.privacy.redaction import with_redaction
-from omnistock.service.privacy_jobs import daily_tick
-from omnistock.store.sync_repository import SyncStore
-from omnistock.sync.worker import LoopSettings, Worker
+from omnistock.sync.worker import LoopSettings
 
 
 def register(app: typer.Typer) -> None:
@@ -56,15 +53,8 @@ def serve(
         api = create_app(app, adapters=adapters, session_key=session_key(app))
         stop = threading.Event()
         thread = None
-        if with_worker:
-            polling = order_polling(app, accounts, os.environ)
-            tick: list[Callable[[datetime], object]] = [] if polling is None else [polling]
-            tick.append(daily_tick(app.engine))  # privacy retention sweep, at most once a day
-            invoicing = invoice_job(app, os.environ)  # [invoicing]: issue + KSeF
-            tick += [invoicing] if invoicing is not None else []
-            worker = Worker(
-                store=SyncStore(app.engine), adapters=adapters, clock=app.clock, tick=tick
-            )
+        if with_worker:  # the same worker as ``omnistock worker``: guard, alerts, jobs
+            worker = build_worker(app, accounts=accounts, adapters=adapters, orders=True)
             loop = LoopSettings(interval_s=interval)
             thread = threading.Thread(target=worker.run, args=(stop, loop), daemon=True)
             thread.start()

@@ -10,16 +10,13 @@ from typing import Annotated
 
 import typer
 
-from omnistock.bootstrap import App, channel_accounts, channel_adapters, invoice_job, order_polling
-from omnistock.compliance.worker import worker_compliance
+from omnistock.bootstrap import channel_adapters
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
-from omnistock.entrypoints.cli.safety import worker_parts
-from omnistock.service.privacy_jobs import daily_tick
+from omnistock.entrypoints.cli.worker_build import build_worker
 from omnistock.store.sync_repository import SyncStore
-from omnistock.sync.dispatcher import SyncConfig
 from omnistock.sync.status import sync_status
-from omnistock.sync.worker import LoopSettings, Worker, default_holder
+from omnistock.sync.worker import LoopSettings, Worker
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 sync_app = typer.Typer(help="Push stock to channels: run, status, reconcile.", no_args_is_help=True)
@@ -31,27 +28,6 @@ def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
     app.add_typer(sync_app, name="sync")
     app.add_typer(bench_app, name="bench")
-
-
-def _worker(app: App, *, lease_ttl_s: float = 60.0, orders: bool = False) -> Worker:
-    accounts = channel_accounts(app, os.environ)
-    adapters = channel_adapters(app, os.environ, accounts)
-    holder = default_holder()
-    config, tick = worker_parts(app, holder, SyncConfig(lease_ttl_s=lease_ttl_s))
-    polling = order_polling(app, accounts, os.environ) if orders else None
-    tick = [polling, *tick] if polling is not None else tick
-    tick = [*tick, daily_tick(app.engine)]  # retention sweep, at most once a day
-    invoicing = invoice_job(app, os.environ) if orders else None  # [invoicing]: issue + KSeF
-    tick = [*tick, invoicing] if invoicing is not None else tick
-    config, tick = worker_compliance(app, accounts, config, tick)  # daily rule check, push guard
-    return Worker(
-        store=SyncStore(app.engine),
-        adapters=adapters,
-        clock=app.clock,
-        config=config,
-        holder=holder,
-        tick=tick,
-    )
 
 
 def _print_runs(worker: Worker) -> None:
@@ -83,7 +59,7 @@ def worker(
     [invoicing] it issues paid business orders' invoices and sends them to KSeF (docs/invoicing.md).
     """
     with open_app(ctx) as app:
-        engine = _worker(app, lease_ttl_s=lease_ttl, orders=True)
+        engine = build_worker(app, lease_ttl_s=lease_ttl, orders=True)
         if once:
             _print_runs(engine)
             return
@@ -100,7 +76,7 @@ def run(
 ) -> None:
     """Push every channel's dirty listings once."""
     with open_app(ctx) as app:
-        _print_runs(_worker(app))
+        _print_runs(build_worker(app))
 
 
 @sync_app.command("status")
@@ -125,7 +101,7 @@ def reconcile(
 ) -> None:
     """Read actual quantities from channels, report drift, and mark it for repair."""
     with open_app(ctx) as app:
-        reports = [r.to_dict() for r in _worker(app).reconcile(channel)]
+        reports = [r.to_dict() for r in build_worker(app).reconcile(channel)]
     if as_json:
         render.emit_json(reports)
         return
