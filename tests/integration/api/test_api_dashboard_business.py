@@ -12,6 +12,7 @@ import httpx
 import pytest
 from api_books import SCRIPT, Books, client_of, served_books
 
+from omnistock.domain.compliance import Lang
 from omnistock.entrypoints.api.routes.compliance import upcoming_rules
 
 
@@ -77,10 +78,41 @@ def test_invoices_section_shows_ksef_status_and_links(viewer, operator, invoice_
     assert operator.get("/dashboard/invoices/999/xml").status_code == 404
 
 
-def test_compliance_section_lists_upcoming_rules(viewer) -> None:
+def test_compliance_section_lists_upcoming_rules(viewer, books: Books) -> None:
+    books.app.clock.set(datetime(2026, 7, 1, tzinfo=UTC))  # rules start on 2026-07-22
     html = viewer.get("/dashboard/section/compliance?lang=en").text
-    assert "Compliance" in html
-    assert "not configured" not in html.lower()
-    soon = upcoming_rules(datetime.now(UTC).date(), 90)
-    assert ("effective_from" in html) == bool(soon)
+    assert "<h1>Compliance</h1>" in html
+    assert "Last check: <strong>—</strong>" in html  # nothing stored yet
+    soon = upcoming_rules(books.app.clock.now().date(), 90)
+    assert soon
     assert all(rule["id"] in html for rule in soon)
+    assert "<h2>Rules coming into force (90 days)</h2>" in html
+
+
+def test_compliance_section_shows_the_stored_run(viewer, books: Books) -> None:
+    from datetime import date
+
+    from omnistock.compliance.listings import listing_from_mapping
+    from omnistock.compliance.service import select_packs
+    from omnistock.domain.compliance import check
+    from omnistock.store.compliance_repository import save_run
+
+    offer = {"offer": "o1", "channel": "allegro", "title": SCRIPT}
+    packs = select_packs("allegro")
+    report = check([listing_from_mapping(offer)], packs, date(2025, 5, 1), 30)
+    assert report.upcoming
+    save_run(books.app.engine, report, packs=packs, ran_at=books.app.clock.now(), source="worker")
+    polish = viewer.get("/dashboard/section/compliance?lang=pl").text
+    english = viewer.get("/dashboard/section/compliance?lang=en").text
+    assert "Stan na: <strong>2025-05-01</strong>" in polish
+    assert "<h2>Violations of rules coming into force</h2>" in english
+    table = english.split('id="section-compliance-upcoming_violations"')[1].split("</table>")[0]
+    assert all(v.rule.id in table for v in report.upcoming)
+    assert all(v.message(Lang.EN) in html_unescape(table) for v in report.upcoming)
+    assert SCRIPT not in english  # offer text is never echoed raw
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

@@ -11,6 +11,7 @@ from omnistock.domain.ids import Sku
 from omnistock.entrypoints.api.dashboard import SECTIONS
 from omnistock.entrypoints.api.dashboard.i18n import LABELS, missing_labels
 from omnistock.entrypoints.api.dashboard.pages import TEMPLATES
+from omnistock.entrypoints.api.dashboard.sections import SectionContext, safe_load
 from omnistock.entrypoints.api.render import plain
 from omnistock.service import allocation
 
@@ -59,8 +60,13 @@ def test_no_table_header_is_written_literally() -> None:
 
 def test_every_section_column_and_explanation_key_has_a_label(seeded) -> None:
     keys = set(SECTIONS)
+    context = SectionContext(engine=seeded.engine, lang="en", today=seeded.clock.now().date())
     for section in SECTIONS.values():
-        keys |= set(section.load(seeded.engine).columns)
+        data = safe_load(section, context)
+        assert data.configured, section.key
+        for part in (data, *(p for _, p in data.parts)):
+            keys |= set(part.columns)
+        keys |= {k for k, _ in data.facts} | {k for k, _ in data.parts}
     keys |= set(plain(allocation.explain(seeded.uow(), Sku("A1"))))
     assert len(keys) > 25
     assert missing_labels(keys) == {"pl": [], "en": []}
@@ -72,6 +78,7 @@ def test_every_section_column_and_explanation_key_has_a_label(seeded) -> None:
         ("/dashboard/section/orders", "<th>ID w kanale</th>", "<th>Channel ID</th>"),
         ("/dashboard/section/invoices", "<th>Status KSeF</th>", "<th>KSeF status</th>"),
         ("/dashboard/section/compliance", "<th>Obowiązuje od</th>", "<th>In force from</th>"),
+        ("/dashboard/section/compliance", "Ostatnie sprawdzenie:", "Last check:"),
         ("/dashboard/section/sync_dead", "<th>Komunikat</th>", "<th>Message</th>"),
         ("/dashboard/sku/A1", "<dt>Do sprzedaży</dt>", "<dt>Sellable</dt>"),
         ("/dashboard/stock", "<th>Na stanie</th>", "<th>On hand</th>"),

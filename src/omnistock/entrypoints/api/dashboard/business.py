@@ -3,8 +3,9 @@
 The sections hold no personal data (viewers see them): orders show ids, status, flags and
 lines; invoices their number, status, KSeF number and links to the XML and PDF, which contain
 buyer data and so need an operator session (each download is recorded in ``privacy_audit``,
-surface ``dashboard``); compliance lists the shipped rules coming into force within 90 days
-(checks are run on demand through ``POST /api/v1/compliance/check``; no results are stored).
+surface ``dashboard``); compliance shows the newest stored check run (violations of rules in
+force and of rules coming into force, per offer) and the shipped rules coming into force within
+90 days.
 Every cell is escaped by the template except the links built here from integer ids.
 """
 
@@ -12,16 +13,23 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from markupsafe import Markup
 from sqlalchemy import Engine
 
+from omnistock.compliance.results import latest_compliance_results
+from omnistock.domain.compliance import Lang
 from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.api.auth import plain_parameters
 from omnistock.entrypoints.api.dashboard.pages import PageOperator
-from omnistock.entrypoints.api.dashboard.sections import SECTIONS, Section, SectionData
+from omnistock.entrypoints.api.dashboard.sections import (
+    SECTIONS,
+    Section,
+    SectionContext,
+    SectionData,
+)
 from omnistock.entrypoints.api.routes.compliance import upcoming_rules
 from omnistock.entrypoints.api.routes.invoices import invoice_sealer
 from omnistock.entrypoints.api.state import api_state
@@ -77,15 +85,33 @@ def invoices_section(engine: Engine) -> SectionData:
     return SectionData(configured=True, columns=columns, rows=rows)
 
 
-def compliance_section(_engine: Engine) -> SectionData:
-    """Rules of the shipped packs coming into force within 90 days."""
-    soon = upcoming_rules(datetime.now(UTC).date(), 90)
-    rows = [
-        (r["effective_from"], r["channel"], r["pack"], r["id"], r["severity"], r["description"])
-        for r in soon
-    ]
-    columns = ("effective_from", "channel", "pack", "rule", "severity", "description")
-    return SectionData(configured=True, columns=columns, rows=rows)
+def compliance_section(context: SectionContext) -> SectionData:
+    """The newest stored check run (violations now and of rules coming into force, per offer)
+    and the shipped rules coming into force within 90 days, in the page's language."""
+    lang = Lang(context.lang) if context.lang in {x.value for x in Lang} else Lang.PL
+    run = latest_compliance_results(context.engine, lang=lang)
+    soon = upcoming_rules(context.today, 90, lang=lang)
+    rules = SectionData(configured=True, columns=RULE_COLUMNS, rows=[
+        tuple(r[k] for k in ("effective_from", "channel", "pack", "id", "severity", "description"))
+        for r in soon])  # fmt: skip
+    if run is None:
+        return SectionData(configured=True, facts=(("last_check", "—"),), parts=(
+            ("violations", SectionData(configured=True, columns=RESULT_COLUMNS)),
+            ("upcoming_rules", rules)))  # fmt: skip
+    facts = tuple((k, run[k]) for k in ("as_of", "ran_at", "source", "checked"))
+    return SectionData(configured=True, facts=facts, parts=(
+        ("violations", _results(run["violations"])),
+        ("upcoming_violations", _results(run["upcoming"])),
+        ("upcoming_rules", rules)))  # fmt: skip
+
+
+RESULT_COLUMNS = ("effective_from", "channel", "pack", "rule", "severity", "offer", "message")
+RULE_COLUMNS = ("effective_from", "channel", "pack", "rule", "severity", "description")
+
+
+def _results(found: list[dict[str, Any]]) -> SectionData:
+    rows = [tuple(r[k] for k in RESULT_COLUMNS) for r in found[:LIMIT]]
+    return SectionData(configured=True, columns=RESULT_COLUMNS, rows=rows)
 
 
 def _stored(request: Request, invoice_id: int, actor: str) -> tuple[StoredInvoice, bytes]:
@@ -124,4 +150,4 @@ def invoice_pdf(request: Request, number: int, who: PageOperator) -> Response:
 
 SECTIONS["orders"] = Section(key="orders", load=orders_section)
 SECTIONS["invoices"] = Section(key="invoices", load=invoices_section)
-SECTIONS["compliance"] = Section(key="compliance", load=compliance_section)
+SECTIONS["compliance"] = Section(key="compliance", view=compliance_section)

@@ -26,7 +26,7 @@ from omnistock.entrypoints.api.auth import (
 )
 from omnistock.entrypoints.api.dashboard import session, views
 from omnistock.entrypoints.api.dashboard.i18n import LANGS, labels
-from omnistock.entrypoints.api.dashboard.sections import SECTIONS, safe_load
+from omnistock.entrypoints.api.dashboard.sections import SECTIONS, SectionContext, safe_load
 from omnistock.entrypoints.api.problems import Problem
 from omnistock.entrypoints.api.state import api_state
 from omnistock.service import stock
@@ -195,5 +195,8 @@ def section(request: Request, name: str, who: PageViewer) -> HTMLResponse:
     found = SECTIONS.get(name)
     if found is None:
         raise Problem(404, f"no dashboard section {name!r}")
-    data = safe_load(found, api_state(request).app.engine)
+    app = api_state(request).app
+    today = app.clock.now().date()
+    context = SectionContext(engine=app.engine, lang=language(request), today=today)
+    data = safe_load(found, context)
     return page(request, "section.html", who, name=name, data=data)

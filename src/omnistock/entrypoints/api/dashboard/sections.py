@@ -12,27 +12,46 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Engine
 
 from omnistock.store.sync_repository import SyncStore
 
-__all__ = ["SECTIONS", "Section", "SectionData", "safe_load"]
+__all__ = ["SECTIONS", "Section", "SectionContext", "SectionData", "safe_load"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SectionData:
-    """``configured`` False renders "not configured"; cells are rendered escaped."""
+    """``configured`` False renders "not configured"; cells are rendered escaped.
+
+    ``columns`` are label keys (``i18n.LABELS``); ``facts`` are ``(label key, value)`` pairs
+    shown above the tables; ``parts`` are further tables, each under the label of its key.
+    """
 
     configured: bool
     columns: Sequence[str] = ()
     rows: Sequence[Sequence[object]] = field(default_factory=list)
+    facts: Sequence[tuple[str, object]] = ()
+    parts: Sequence[tuple[str, SectionData]] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionContext:
+    """What a section may depend on besides the database: the page's language and today."""
+
+    engine: Engine
+    lang: str
+    today: date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Section:
+    """``load(engine)``, or ``view(context)`` for a section that depends on language or day."""
+
     key: str  # also the label key in i18n.LABELS
-    load: Callable[[Engine], SectionData]
+    load: Callable[[Engine], SectionData] | None = None
+    view: Callable[[SectionContext], SectionData] | None = None
 
 
 def sync_incidents(engine: Engine) -> SectionData:
@@ -54,9 +73,13 @@ SECTIONS: dict[str, Section] = {
 }
 
 
-def safe_load(section: Section, engine: Engine) -> SectionData:
+def safe_load(section: Section, context: SectionContext) -> SectionData:
     """A section that fails to load shows as not configured instead of breaking the page."""
     try:
-        return section.load(engine)
+        if section.view is not None:
+            return section.view(context)
+        if section.load is not None:
+            return section.load(context.engine)
     except Exception:  # a later area's table may not match yet
-        return SectionData(configured=False)
+        pass
+    return SectionData(configured=False)
