@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from omnistock.domain.errors import Conflict
 from omnistock.domain.incidents import IncidentKind
 from omnistock.domain.safety import Hold, HoldStatus, approve, reconfirm, reject
 from omnistock.service.incidents import resolve_kind
@@ -95,25 +96,37 @@ def reconfirm_holds(
     for pending in safety.holds(status=HoldStatus.PENDING):
         if not pending.cause.startswith(f"import:{source}:") or pending.cause == import_id:
             continue
-        with safety.transaction() as rows:
-            hold = rows.get(pending.id)
-            if not hold.pending:
-                continue  # someone decided meanwhile
-            fresh: dict[tuple[str, str], int] = {
-                (channel, offer): value
-                for channel, offers in hold.offers().items()
-                for offer, value in rows.desired_of(channel, offers).items()
-                if value is not None
-            }
-            result = reconfirm(hold, fresh, import_id=import_id, now=now, enabled=enabled)
-            if result is hold:
-                continue
-            rows.decide(result)
-            _let_go(rows, result, now=now, send=result.status is HoldStatus.AUTO_CLEARED)
-        decided.append(result)
+        try:
+            result = _reconfirm_one(safety, pending.id, import_id, now, enabled)
+        except Conflict:
+            continue  # a person decided it meanwhile: their decision stands
+        if result is not None:
+            decided.append(result)
     if decided:
         _settle_incidents(safety, incidents, by=f"source:{import_id}", now=now)
     return decided
+
+
+def _reconfirm_one(
+    safety: SafetyStore, hold_id: str, import_id: str, now: datetime, enabled: bool
+) -> Hold | None:
+    """Re-decide one pending hold against the desired values now stored (one transaction)."""
+    with safety.transaction() as rows:
+        hold = rows.get(hold_id)
+        if not hold.pending:
+            return None
+        fresh: dict[tuple[str, str], int] = {
+            (channel, offer): value
+            for channel, offers in hold.offers().items()
+            for offer, value in rows.desired_of(channel, offers).items()
+            if value is not None
+        }
+        result = reconfirm(hold, fresh, import_id=import_id, now=now, enabled=enabled)
+        if result is hold:
+            return None
+        rows.decide(result)
+        _let_go(rows, result, now=now, send=result.status is HoldStatus.AUTO_CLEARED)
+        return result
 
 
 def _let_go(rows: HoldRows, hold: Hold, *, now: datetime, send: bool) -> None:

@@ -13,6 +13,7 @@ from safety_support import T0, add_catalog, catalog, feed, guarded_worker, impor
 from sqlalchemy import Engine, select, update
 
 from omnistock.channels.fake import InMemoryChannel
+from omnistock.domain.errors import Conflict
 from omnistock.domain.incidents import IncidentKind, IncidentState, Severity
 from omnistock.domain.safety import HoldScope, HoldStatus
 from omnistock.service.clock import FixedClock
@@ -255,3 +256,23 @@ def test_a_listing_let_go_by_a_racing_batch_still_waits_for_its_hold(engine, two
     assert _shown(fakes["a"], stock) == stock
     assert set(_states(engine).values()) == {"held"}
     assert [h.id for h in parts.safety.holds()] == [hold.id]  # no second hold
+
+
+def test_a_person_deciding_while_the_next_import_reconfirms_wins(
+    engine, two, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stock, _fakes, clock, _worker, parts = two
+    import_feed(engine, parts, feed(dict.fromkeys(stock, 0)), clock.now())
+    (hold,) = parts.safety.holds()
+    real = HoldRows.decide
+
+    def person_first(self: HoldRows, decided) -> None:  # the person's UPDATE committed first
+        if decided.decided_by_source:
+            raise Conflict(f"hold {decided.id} is no longer pending", field="status")
+        real(self, decided)
+
+    monkeypatch.setattr(HoldRows, "decide", person_first)
+    clock.advance(timedelta(minutes=5))
+    import_feed(engine, parts, feed(dict.fromkeys(reversed(list(stock)), 0)), clock.now())
+    assert parts.safety.hold(hold.id).status is HoldStatus.PENDING  # the import did not fail
+    assert set(_states(engine).values()) == {"held"}
