@@ -376,3 +376,31 @@ def test_the_worker_wiring_builds_the_job_from_the_configuration(db_url: str) ->
             invoice_job(app.__class__(settings=Settings(db_url=db_url, sections={
                 "invoicing": invoicing | {"send_every_s": "often"}}), clock=app.clock,
                 engine=app.engine), keys)  # fmt: skip
+
+
+def test_an_invoice_left_sent_by_a_dead_worker_is_resent_only_after_stale_after(
+    engine: Engine,
+) -> None:
+    books = Books(engine)
+    books.product("KUBEK-1", "12.30")
+    books.order(COMPANY, [("KUBEK-1", 1)], requested=True)
+    memory = InMemoryKsef(SELLER)
+    t0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    first = job(books, None)
+    first.ksef = lambda: _Same(memory)
+    first(t0)  # issued and accepted: KSeF has it
+    [invoice] = stored(books)
+    with books.uow() as uow:  # as if a worker claimed it again and died before recording
+        uow.invoices.change(invoice.id, {"status": "sent", "updated_at": t0})
+        uow.commit()
+    other = job(books, None)
+    other.ksef = lambda: _Same(memory)
+    soon = other(t0 + timedelta(minutes=5))
+    assert soon.sent is not None
+    assert (soon.sent.accepted, len(memory.sent)) == ([], 1)  # still the dead worker's claim
+    late = other(t0 + timedelta(minutes=16))
+    assert late.sent is not None
+    assert late.sent.accepted == [invoice.number]
+    assert len(memory.sent) == 2
+    [again] = stored(books)
+    assert (again.status, again.ksef_number) == (InvoiceStatus.ACCEPTED, invoice.ksef_number)
