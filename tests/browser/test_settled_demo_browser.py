@@ -181,3 +181,29 @@ def test_approve_the_held_drop_and_see_its_incidents_resolve(page, settled) -> N
     tour.cycle(0)  # the next pass sends the approved values
     page.goto(f"{settled.url}/dashboard/")
     _assert_all_in_sync(page)
+
+
+def test_metrics_of_the_settled_demo(settled) -> None:
+    """``/metrics`` scraped from the server over the settled demo database (real HTTP)."""
+    import httpx
+
+    store = TokenStore(settled.app.engine)
+    secret = tokens.create_token(store, "viewer", name="prometheus", now=T0)[1]
+    answer = httpx.get(f"{settled.url}/metrics", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200
+    samples = {}
+    for line in answer.text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.rpartition(" ")
+            samples[key] = float(value)
+    for channel in ("allegro-main", "amazon-pl", "facebook", "sklep"):
+        ch = f'channel="{channel}"'
+        assert samples[f'omnistock_pushes_total{{{ch},outcome="done"}}'] > 0, channel
+        assert samples[f"omnistock_propagation_latency_seconds_count{{{ch}}}"] > 0, channel
+        assert samples[f"omnistock_push_batch_size_count{{{ch}}}"] > 0, channel
+        assert samples[f"omnistock_listings_dirty{{{ch}}}"] == 0, channel
+        assert samples[f"omnistock_channel_http_429_total{{{ch}}}"] >= 0, channel  # reported
+        latency = samples[f"omnistock_propagation_latency_seconds_sum{{{ch}}}"]
+        assert latency >= 0, channel  # a confirmation never precedes its stock change
+    for channel in ("allegro-main", "amazon-pl", "sklep"):  # the order-taking channels
+        assert samples[f'omnistock_orders_imported_total{{channel="{channel}"}}'] > 0, channel
