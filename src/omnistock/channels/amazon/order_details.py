@@ -1,11 +1,12 @@
 """Amazon orders for the importer: ``searchOrders`` with ``lastUpdatedAfter`` and ``getOrder``.
 
 Implements ``omnistock.service.order_ports.OrderFeed`` with one feed, ``orders``. Orders API
-2026-01-01 ``GET /orders/2026-01-01/orders`` with ``includedData=FULFILLMENT,BUYER,RECIPIENT``
-(status at ``fulfillment.fulfillmentStatus``; buyer data is withheld while an order is
-``PENDING`` and arrives with a later update). The cursor is the adapter's JSON
-``{"after", "token"}``: pages follow ``paginationToken``; after the last page ``after`` is the
-``lastUpdatedBefore`` Amazon echoes. ``fetch`` is ``getOrder``.
+2026-01-01 ``GET /orders/2026-01-01/orders`` with
+``includedData=FULFILLMENT,BUYER,RECIPIENT,PROCEEDS`` (status at
+``fulfillment.fulfillmentStatus``; buyer data is withheld while an order is ``PENDING`` and
+arrives with a later update; ``PROCEEDS`` carries the delivery charge for the invoice). The
+cursor is the adapter's JSON ``{"after", "token"}``: pages follow ``paginationToken``; after the
+last page ``after`` is the ``lastUpdatedBefore`` Amazon echoes. ``fetch`` is ``getOrder``.
 
 The worker's ``OrderPolling`` reads two things from this feed: ``poll_quota``, the documented
 ``searchOrders`` plan (0.0056 calls/s, burst 20), so it never asks more often than Amazon allows
@@ -36,7 +37,7 @@ from omnistock.service.orders_signals import QuantityProbe, SaleWatch
 __all__ = ["INCLUDED", "SEARCH_ORDERS_PLAN", "AmazonOrderFeed", "parse_amazon_order"]
 
 ORDERS = "/orders/2026-01-01/orders"
-INCLUDED = "FULFILLMENT,BUYER,RECIPIENT"
+INCLUDED = "FULFILLMENT,BUYER,RECIPIENT,PROCEEDS"
 PAGE_SIZE = 100
 FIRST_LOOKBACK = timedelta(days=1)
 SEARCH_ORDERS_PLAN = PollQuota(rate_per_s=0.0056, burst=20, reserve=5)
@@ -165,15 +166,39 @@ def _line(item: Mapping[str, Any]) -> OrderLine:
                      currency=currency)  # fmt: skip
 
 
+def _shipping(breakdowns: Any) -> tuple[Decimal, bool]:
+    """(shipping + tax on shipping, whether a ``SHIPPING`` category was there) of one
+    ``proceeds.breakdowns`` list (``TAX`` is split by ``detailedBreakdowns`` on items only)."""
+    total, found = Decimal(0), False
+    for part in breakdowns if isinstance(breakdowns, list) else []:
+        kind = part.get("type") if isinstance(part, Mapping) else None
+        if kind == "SHIPPING":
+            total += _money(part.get("subtotal"))[0] or Decimal(0)
+            found = True
+        elif kind == "TAX":
+            for detail in part.get("detailedBreakdowns") or []:
+                if isinstance(detail, Mapping) and detail.get("subtype") == "SHIPPING":
+                    total += _money(detail.get("value"))[0] or Decimal(0)
+    return total, found
+
+
 def _delivery(raw: Mapping[str, Any]) -> Decimal | None:
-    """Shipping proceeds plus their tax, when the order carries ``proceeds`` (else ``None``)."""
-    parts = ((raw.get("proceeds") or {}).get("breakdowns")) or []
-    shipping = [_money(p.get("subtotal"))[0] for p in parts if p.get("type") == "SHIPPING"]
-    if not shipping or shipping[0] is None:
+    """What the buyer paid for delivery (gross), from ``includedData=PROCEEDS``.
+
+    Per item: ``SHIPPING`` subtotals plus the ``TAX`` detailed ``SHIPPING`` parts; an order
+    whose items carry no proceeds falls back to the order-level ``SHIPPING`` category. ``None``
+    when Amazon reported no shipping charge at all (nothing to invoice).
+    """
+    items = [
+        _shipping((item.get("proceeds") or {}).get("breakdowns"))
+        for item in raw.get("orderItems") or []
+        if isinstance(item, Mapping) and item.get("proceeds")
+    ]
+    if not items:
+        items = [_shipping((raw.get("proceeds") or {}).get("breakdowns"))]
+    if not any(found for _, found in items):
         return None
-    taxes = [d for p in parts if p.get("type") == "TAX" for d in p.get("detailedBreakdowns") or []]
-    tax = [_money(d.get("value"))[0] for d in taxes if d.get("subtype") == "SHIPPING"]
-    return shipping[0] + sum((t for t in tax if t is not None), Decimal(0))
+    return sum((amount for amount, _ in items), Decimal(0))
 
 
 def parse_amazon_order(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedOrder:

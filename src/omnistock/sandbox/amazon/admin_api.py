@@ -92,6 +92,9 @@ class OrderItemIn(BaseModel):
     sku: str = Field(min_length=1)
     quantity: int = Field(ge=1)
     unit_price: Decimal = Field(default=Decimal("49.99"), gt=0, max_digits=12, decimal_places=2)
+    shipping_price: Decimal = Field(
+        default=Decimal("0.00"), ge=0, max_digits=12, decimal_places=2
+    )  # the buyer's delivery charge for this item, tax included (0: free delivery)
 
 
 class PlaceOrder(BaseModel):
@@ -181,7 +184,13 @@ def _order_routes(router: APIRouter, sandbox: AmazonSandbox) -> None:
     @router.post("/orders", status_code=201)
     async def place(body: PlaceOrder) -> dict[str, Any]:
         purchases = [
-            Purchase(sku=i.sku, quantity=i.quantity, unit_price=i.unit_price) for i in body.items
+            Purchase(
+                sku=i.sku,
+                quantity=i.quantity,
+                unit_price=i.unit_price,
+                shipping_price=i.shipping_price,
+            )
+            for i in body.items
         ]
         try:
             order = place_order(

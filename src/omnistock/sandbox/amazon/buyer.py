@@ -21,11 +21,12 @@ __all__ = ["Purchase", "cancel_order", "confirm_order", "place_order", "ship_ord
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Purchase:
-    """One ordered SKU."""
+    """One ordered SKU; ``shipping_price`` is what the buyer pays for its delivery (gross)."""
 
     sku: str
     quantity: int
     unit_price: Decimal
+    shipping_price: Decimal = Decimal(0)
 
 
 def _check_stock(sandbox: AmazonSandbox, purchases: Sequence[Purchase]) -> None:
@@ -57,6 +58,7 @@ def _take(sandbox: AmazonSandbox, purchase: Purchase, item_id: str, now: datetim
         title=listing.item_name,
         quantity=purchase.quantity,
         unit_price=purchase.unit_price,
+        shipping_price=purchase.shipping_price,
     )
 
 

@@ -52,10 +52,23 @@ def _recipient(order: Order) -> dict[str, Any]:
     return {"deliveryAddress": address}
 
 
+def _breakdowns(item: Decimal, shipping: Decimal, currency: str) -> list[dict[str, Any]]:
+    """``ITEM`` and, when the buyer pays for delivery, ``SHIPPING`` (both tax included, as
+    prices are on the EU marketplaces; no ``TAX`` entry, so nothing is counted twice)."""
+    found = [{"type": "ITEM", "subtotal": _money(item, currency)}]
+    if shipping:
+        found.append({"type": "SHIPPING", "subtotal": _money(shipping, currency)})
+    return found
+
+
 def _proceeds(order: Order) -> dict[str, Any]:
-    total = sum((line.unit_price * line.quantity for line in order.lines), Decimal(0))
-    money = _money(total, order.currency)
-    return {"grandTotal": money, "breakdowns": [{"type": "ITEM", "subtotal": money}]}
+    """``OrderProceeds``: categories aggregated over every order item."""
+    item = sum((line.unit_price * line.quantity for line in order.lines), Decimal(0))
+    shipping = sum((line.shipping_price for line in order.lines), Decimal(0))
+    return {
+        "grandTotal": _money(item + shipping, order.currency),
+        "breakdowns": _breakdowns(item, shipping, order.currency),
+    }
 
 
 def _fulfillment(order: Order) -> dict[str, Any]:
@@ -103,10 +116,10 @@ def _line(order: Order, line: OrderLine, included: frozenset[str]) -> dict[str, 
         },
     }
     if "PROCEEDS" in included:
-        money = _money(line.unit_price * line.quantity, order.currency)
+        amount = line.unit_price * line.quantity
         item["proceeds"] = {
-            "proceedsTotal": money,
-            "breakdowns": [{"type": "ITEM", "subtotal": money}],
+            "proceedsTotal": _money(amount + line.shipping_price, order.currency),
+            "breakdowns": _breakdowns(amount, line.shipping_price, order.currency),
         }
     if "FULFILLMENT" in included:
         done = line.quantity if order.status is OrderStatus.SHIPPED else 0

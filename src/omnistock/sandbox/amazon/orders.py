@@ -31,6 +31,7 @@ class OrderLine:
     title: str
     quantity: int
     unit_price: Decimal
+    shipping_price: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
