@@ -7,7 +7,8 @@ covering several channel accounts (made by a stock import) is decided as one uni
 
 - approve: items whose desired is still the held value go out (``approved``, not guarded
   again); items whose value moved since are re-planned and guarded again;
-- reject: each listing's desired goes back to what the channel shows (the last good state);
+- reject: each listing's desired goes back to what the channel shows (the last good state; for
+  a listing the channel never confirmed, the desired value the held change replaced);
 - re-confirm (after an accepted import of the hold's source): the same values planned again →
   ``auto_cleared`` (sent, when ``auto_clear_on_reconfirm``); other values → ``rejected`` as
   superseded (the new values are guarded on their own).
@@ -140,6 +141,14 @@ def _let_go(rows: HoldRows, hold: Hold, *, now: datetime, send: bool) -> None:
         free = [o for o in offers if (channel, o) not in kept]
         if not send:
             if hold.status is HoldStatus.REJECTED and not hold.decided_by_source:
+                never_pushed = {
+                    h.change.offer_id: h.change.previous
+                    for h in hold.items
+                    if h.change.channel == channel
+                    and h.change.previous is not None
+                    and h.change.offer_id in free
+                }
+                rows.restore_unconfirmed(channel, never_pushed, now=now)
                 rows.restore_last_pushed(channel, free, now=now)
             else:
                 rows.unhold(channel, free, now=now)

@@ -6,7 +6,8 @@
    rejected with an incident (rule 3);
 2. ``snapshot`` / ``judge`` — **inside the import's transaction**: the listings whose desired the
    import changed are judged per channel account (rule 1, against the confirmed quantities and
-   their peak within the window, orders explaining drops). If any account's set trips the mass
+   their peak within the window — or, for a listing the channel never confirmed, the desired
+   value before this import — orders explaining drops). If any account's set trips the mass
    rule, every account's changes of this import wait in **one** hold (listings ``held``), with
    one critical incident — committed with the import, or not at all;
 3. ``accepted`` — after the commit: the feed is recorded in the source's history and the
@@ -176,7 +177,8 @@ class FeedGate:
                     channel=channel,
                     offer_id=row.offer_id,
                     sku=Sku(row.sku),
-                    previous=row.last_pushed,
+                    # never confirmed by the channel: the last desired value is the baseline
+                    previous=row.last_pushed if row.last_pushed is not None else before.get(key),
                     quantity=row.desired,
                     observed_at=now,
                 )

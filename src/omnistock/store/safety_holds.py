@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from omnistock.domain.errors import Conflict
 from omnistock.domain.ids import ChannelId, Sku
@@ -193,6 +193,27 @@ class HoldRows:
             )
         self.unhold(channel, offer_ids, now=now)
         return restored
+
+    def restore_unconfirmed(self, channel: str, previous: dict[str, int], *, now: datetime) -> int:
+        """Rejection of listings the channel never confirmed: desired goes back to ``previous``.
+
+        (``previous``: the held change's last good desired value; listings with a last pushed
+        value are left to :meth:`restore_last_pushed`.)
+        """
+        if not previous:
+            return 0
+        L = listings.c
+        result = self.conn.execute(
+            update(listings)
+            .where(
+                L.channel == channel,
+                L.offer_id == bindparam("o"),
+                L.last_pushed.is_(None),
+            )
+            .values(desired=bindparam("d")),
+            [{"o": offer, "d": value} for offer, value in previous.items()],
+        )
+        return int(result.rowcount)
 
     def _from_held(self, channel: str, offer_ids: Iterable[str], now: datetime, state: str) -> int:
         changed = 0

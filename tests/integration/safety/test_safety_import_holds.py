@@ -276,3 +276,27 @@ def test_a_person_deciding_while_the_next_import_reconfirms_wins(
     import_feed(engine, parts, feed(dict.fromkeys(reversed(list(stock)), 0)), clock.now())
     assert parts.safety.hold(hold.id).status is HoldStatus.PENDING  # the import did not fail
     assert set(_states(engine).values()) == {"held"}
+
+
+def test_listings_never_pushed_are_judged_from_their_last_desired_value(engine, two) -> None:
+    stock, _fakes, clock, _worker, parts = two
+    with engine.begin() as conn:  # the worker has not sent anything yet
+        conn.execute(update(listings).values(last_pushed=None))
+    import_feed(engine, parts, feed(dict.fromkeys(stock, 0)), clock.now())
+    (hold,) = parts.safety.holds()
+    assert {ch: len(o) for ch, o in hold.offers().items()} == {"a": N, "b": N}
+    assert {h.change.previous for h in hold.items} == set(stock.values()) - {0}
+
+
+def test_rejecting_changes_to_never_pushed_listings_restores_the_last_desired(engine, two) -> None:
+    stock, fakes, clock, worker, parts = two
+    with engine.begin() as conn:
+        conn.execute(update(listings).values(last_pushed=None))
+    import_feed(engine, parts, feed(dict.fromkeys(stock, 0)), clock.now())
+    (hold,) = parts.safety.holds()
+    reject_hold(parts.safety, parts.sync, parts.incidents, hold.id, by="anna", now=clock.now())
+    assert {(ch, s): d for (ch, s), (d, _p) in _rows(engine).items()} == {
+        (ch, s): q for ch in ACCOUNTS for s, q in stock.items()
+    }
+    worker.run_once()  # the good values go out, never the zeros
+    assert all(_shown(f, stock) == stock for f in fakes.values())

@@ -15,7 +15,6 @@ from omnistock.domain.safety.guard import (
     guard_change_set,
 )
 from omnistock.domain.safety.holds import (
-    SEVERAL_CHANNELS,
     Hold,
     HoldScope,
     HoldStatus,
@@ -51,7 +50,6 @@ __all__ = [
     "HoldStatus",
     "ProposedChange",
     "Reread",
-    "SEVERAL_CHANNELS",
     "SanityError",
     "SanityProblem",
     "approve",
