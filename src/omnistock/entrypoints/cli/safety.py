@@ -192,7 +192,10 @@ def _decide(ctx: typer.Context, hold_id: str, by: str | None, note: str, approve
             now=app.clock.now(),
             note=note,
         )
-    render.note(f"hold {hold.id}: {hold.status} by {hold.decided_by} ({len(hold.items)} changes)")
+    on = ", ".join(hold.channels) or hold.channel
+    render.note(
+        f"hold {hold.id}: {hold.status} by {hold.decided_by} ({len(hold.items)} changes on {on})"
+    )
 
 
 @holds_app.command("approve")
@@ -202,7 +205,7 @@ def holds_approve(
     by: ByOption = None,
     note: Annotated[str, typer.Option(help="Why.")] = "",
 ) -> None:
-    """Send the held values through the normal path."""
+    """Send the held values through the normal path, on every channel account the hold covers."""
     _decide(ctx, hold_id, by, note, approve=True)
 
 
@@ -213,7 +216,7 @@ def holds_reject(
     by: ByOption = None,
     note: Annotated[str, typer.Option(help="Why.")] = "",
 ) -> None:
-    """Keep the last good state: desired goes back to what the channel was last told."""
+    """Keep the last good state on every account the hold covers (desired = last told)."""
     _decide(ctx, hold_id, by, note, approve=False)
 
 
