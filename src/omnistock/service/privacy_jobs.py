@@ -1,4 +1,5 @@
-"""The daily privacy job: the retention sweep, run at most once per UTC day.
+"""The daily privacy job (the retention sweep, run at most once per UTC day) and the step before
+a key rotation (:func:`prepare_rotation`).
 
 ``run_daily(engine, sealer_or_keys, now)`` is safe to call on every worker tick: it reads the
 day of its last completed run from ``privacy_job_runs`` and returns at once (``ran=False``) when
@@ -23,9 +24,13 @@ from omnistock.privacy.keys import Keyring
 from omnistock.privacy.retention import DEFAULT_POLICY, RetentionPolicy
 from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.sweep import sweep
+from omnistock.service.order_apply import rebind_quarantined
+from omnistock.service.order_privacy import PrivacySealer
+from omnistock.store.invoice_repository import InvoiceUnitOfWork
+from omnistock.store.order_repository import OrderUnitOfWork
 from omnistock.store.privacy_repository import last_run_day, record_run
 
-__all__ = ["JOB", "SweepSummary", "daily_tick", "run_daily"]
+__all__ = ["JOB", "Prepared", "SweepSummary", "daily_tick", "prepare_rotation", "run_daily"]
 
 JOB = "retention-sweep"
 
@@ -75,3 +80,21 @@ def daily_tick(
 
 def _map_of(sealer_or_keys: Sealer | Keyring | None) -> DataMap:
     return sealer_or_keys.data_map if isinstance(sealer_or_keys, Sealer) else DATA_MAP
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """Values brought under the data map's sealing before a rotation."""
+
+    quarantine_rebound: int
+    invoices_sealed: int
+
+
+def prepare_rotation(engine: Engine, sealer: Sealer) -> Prepared:
+    """Seal what rotation could not open: quarantined payloads sealed before they were bound to
+    their row id, and invoice XML still in clear from before ``0010_sealed_invoice_xml``."""
+    rebound = rebind_quarantined(OrderUnitOfWork(engine), PrivacySealer(sealer))
+    with InvoiceUnitOfWork(engine, sealer) as uow:
+        sealed = uow.invoices.seal_plain()
+        uow.commit()
+    return Prepared(quarantine_rebound=rebound, invoices_sealed=sealed)

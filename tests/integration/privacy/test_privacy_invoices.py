@@ -14,12 +14,21 @@ from sqlalchemy import Engine, select, update
 sys.path.insert(0, str(Path(__file__).parents[1] / "invoices"))
 
 from invoice_harness import COMPANY, T0, Books
+from privacy_helpers import BOTH_RING, NEW_ONLY, OLD_RING
 
 from omnistock.domain.invoicing.ksef_number import ksef_checksum
+from omnistock.privacy.cipher import DecryptionFailed, FieldCipher
+from omnistock.privacy.inventory import DATA_MAP
 from omnistock.privacy.retention import TAX_ZONE
+from omnistock.privacy.rotation import rotate
+from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.subject import LOOKUP_KEPT, SubjectQuery
 from omnistock.service.invoices import correct, issue_for_order
+from omnistock.service.order_privacy import PrivacySealer
+from omnistock.service.privacy_jobs import Prepared, prepare_rotation
 from omnistock.service.privacy_requests import erase_person, export_person
+from omnistock.store.engine import make_engine
+from omnistock.store.invoice_repository import InvoiceUnitOfWork
 from omnistock.store.invoice_tables import invoices
 from omnistock.store.order_tables import orders
 
@@ -95,3 +104,25 @@ def test_erasure_keeps_invoices_under_legal_retention_and_says_why(engine: Engin
     again = export_person(engine, sealer, query, T0, actor="dpo", surface="test")
     assert [r.table for r in again.records] == ["orders", "invoices", "invoices"]
     assert list(again.records[0].fields) == ["invoice_address"]  # legal retention too
+
+
+def test_rotation_after_sealing_invoice_xml_left_in_clear(engine: Engine) -> None:
+    books = Books(engine, sealer=PrivacySealer(Sealer(OLD_RING)))
+    _, invoice_id, _ = _invoiced(books)
+    with books.uow() as uow:
+        plain = uow.invoices.get(invoice_id).xml  # type: ignore[union-attr]
+    assert plain is not None
+    with engine.begin() as conn:  # as written before 0010_sealed_invoice_xml
+        conn.execute(update(invoices).where(invoices.c.id == invoice_id)
+                     .values(xml=plain.decode("utf-8")))  # fmt: skip
+    with pytest.raises(DecryptionFailed):  # rotation cannot open a value in clear
+        rotate(engine, FieldCipher(BOTH_RING), DATA_MAP)
+    later = make_engine(engine.url.render_as_string(hide_password=False))  # a new process
+    try:
+        prepared = prepare_rotation(later, Sealer(BOTH_RING))
+        assert prepared == Prepared(quarantine_rebound=0, invoices_sealed=1)
+        assert rotate(later, FieldCipher(BOTH_RING), DATA_MAP).complete
+        with InvoiceUnitOfWork(later, Sealer(NEW_ONLY)) as uow:  # the old key may be retired
+            assert uow.invoices.get(invoice_id).xml == plain  # type: ignore[union-attr]
+    finally:
+        later.dispose()

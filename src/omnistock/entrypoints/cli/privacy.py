@@ -23,11 +23,8 @@ from omnistock.privacy.inventory import DATA_MAP, RETENTION_TEXT, render_markdow
 from omnistock.privacy.rotation import BatchDone, pending, rotate
 from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.subject import ErasureReport, SubjectQuery
-from omnistock.service.order_apply import rebind_quarantined
-from omnistock.service.order_privacy import PrivacySealer
-from omnistock.service.privacy_jobs import run_daily
+from omnistock.service.privacy_jobs import prepare_rotation, run_daily
 from omnistock.service.privacy_requests import erase_person, export_person
-from omnistock.store.order_repository import OrderUnitOfWork
 
 privacy_app = typer.Typer(
     help="Personal data: key rotation, access export, erasure, retention.", no_args_is_help=True
@@ -71,11 +68,12 @@ def rotate_key(
 ) -> None:
     """Re-encrypt every personal value with the active key (resumable: just run it again).
 
-    First re-seals quarantined order payloads stored before they were bound to their row.
+    First seals what an older version left otherwise: quarantined order payloads not bound to
+    their row, invoice XML in clear.
     """
     with open_app(ctx) as app:
         sealer = _sealer(app)
-        rebind_quarantined(OrderUnitOfWork(app.engine), PrivacySealer(sealer))
+        prepare_rotation(app.engine, sealer)
         active = sealer.cipher.active
         total = sum(pending(app.engine, sealer.data_map, active).values())
         with render.progress(f"re-encrypting to key {active}", total) as bar:
