@@ -51,7 +51,8 @@ def test_holds_list_show_and_reject(client, seeded, as_role) -> None:
     listed = client.get("/api/v1/holds", headers=as_role("viewer")).json()
     assert [(h["id"], h["status"], len(h["items"])) for h in listed] == [(hold_id, "pending", 10)]
     shown = client.get(f"/api/v1/holds/{hold_id}", headers=as_role("viewer")).json()
-    assert shown["channel"] == "allegro"
+    assert (shown["channel"], shown["channels"]) == ("allegro", ["allegro"])
+    assert {i["change"]["channel"] for i in shown["items"]} == {"allegro"}
     forbidden = client.post(f"/api/v1/holds/{hold_id}/reject", json={}, headers=as_role("viewer"))
     assert forbidden.status_code == 403
     done = client.post(

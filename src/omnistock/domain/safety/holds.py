@@ -91,6 +91,12 @@ class Hold:
         """The channel accounts the held changes go to, sorted."""
         return tuple(sorted({h.change.channel for h in self.items}))
 
+    def to_dict(self) -> dict[str, object]:
+        """Every field plus ``channels`` (what the API shows)."""
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data["channels"] = list(self.channels)
+        return data
+
     def offers(self) -> dict[ChannelId, list[str]]:
         """Offer ids of the held changes per channel account."""
         found: dict[ChannelId, list[str]] = {}
