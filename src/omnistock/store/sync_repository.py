@@ -78,6 +78,7 @@ class StoredBatch:
     status: str
     attempts: int
     created_at: datetime
+    command_id: str | None = None  # the channel's handle of a pending batch (mark_pending)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -551,6 +552,7 @@ class SyncStore:
             status=row["status"],
             attempts=row["attempts"],
             created_at=_must_utc(row["created_at"]),
+            command_id=row["command_id"],
         )
 
     def record_attempt(

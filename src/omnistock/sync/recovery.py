@@ -2,7 +2,9 @@
 
 After a crash (or for channels answering asynchronously) a batch may be ``sending`` — persisted,
 maybe pushed, result unknown — or ``pending`` — accepted, results to come. For each, oldest
-first, the adapter is asked by batch id (``poll``):
+first, the adapter is asked by batch id (``poll``); an adapter with a ``resume(batch,
+command_id)`` method is first given the channel's handle stored with a pending batch (a new
+adapter instance after a restart knows nothing else: Meta's ``items_batch`` handle):
 
 - results → recorded as if the push had just answered;
 - still pending → left for the next pass;
@@ -43,6 +45,9 @@ def recover(dispatcher: Dispatcher, now: datetime) -> int:
 
 def _settle(dispatcher: Dispatcher, stored: StoredBatch, now: datetime) -> int:
     batch = stored.batch
+    resume = getattr(dispatcher.adapter, "resume", None)
+    if stored.command_id and callable(resume):  # e.g. Meta's handle, after a restart
+        resume(batch, stored.command_id)
     try:
         report = validate_report(batch, dispatcher.adapter.poll(batch.id))
     except BatchNotFound:
