@@ -17,7 +17,7 @@ from typing import Protocol, Self
 from omnistock.domain.bundles import Bundle
 from omnistock.domain.ids import ChannelId, ChannelKind, Sku, WarehouseId
 from omnistock.domain.inventory import Reservation, StockLevel
-from omnistock.domain.ledger import Movement
+from omnistock.domain.ledger import Movement, Recorded
 from omnistock.domain.listing import Listing
 from omnistock.domain.policy import Policy, PolicyRule, PolicyScope
 from omnistock.domain.product import Product
@@ -112,7 +112,11 @@ class StockRepository(Protocol):
 
         A movement whose idempotency key is already recorded is skipped (applied once).
         A movement that would make on-hand negative raises ``InvalidValue(field="quantity")``.
+        A count older than the level's last count is recorded as ``stale``, not applied.
         """
+
+    def record_all(self, movements: Sequence[Movement], *, recorded_at: datetime) -> Recorded:
+        """``record``, also reporting the counts refused as stale (older ``observed_at``)."""
 
     def levels(self, skus: Collection[Sku] | None) -> list[StockLevel]:
         """Current on-hand per SKU and warehouse (``None`` = all SKUs)."""

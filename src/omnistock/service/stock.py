@@ -16,7 +16,13 @@ from omnistock.domain.allocation import allocate_sku
 from omnistock.domain.csvfile import read_csv
 from omnistock.domain.errors import InvalidFile, InvalidValue, UnknownSku, UnknownWarehouse
 from omnistock.domain.ids import ChannelId, Sku, WarehouseId
-from omnistock.domain.ledger import Movement, MovementKind
+from omnistock.domain.ledger import (
+    Movement,
+    MovementKind,
+    StaleCount,
+    StaleObservation,
+    check_observed_at,
+)
 from omnistock.domain.safety import FeedCheck, FeedProblem
 from omnistock.domain.stock_feed import STOCK_COLUMNS, StockRow, parse_stock_csv
 from omnistock.service.allocation import recompute_in
@@ -26,6 +32,7 @@ from omnistock.service.snapshot import load
 __all__ = [
     "FeedGate",
     "ImportSummary",
+    "StaleRow",
     "StockView",
     "add_warehouse",
     "adjust_stock",
@@ -36,14 +43,41 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StaleRow:
+    """A counted row not applied: the level holds a newer observation (``field`` names why)."""
+
+    sku: Sku
+    warehouse: WarehouseId
+    field: str
+    observed_at: str
+    level_observed_at: str
+    message: str
+
+    @classmethod
+    def of(cls, stale: StaleCount) -> StaleRow:
+        m = stale.movement
+        return cls(
+            sku=m.sku,
+            warehouse=m.warehouse,
+            field="observed_at",
+            observed_at=m.observed_at.isoformat(),
+            level_observed_at=stale.level_observed_at.isoformat(),
+            message=stale.message,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImportSummary:
-    """What a stock import did: rows in the file, rows applied now, rows applied before."""
+    """What a stock import did: rows in the file, rows applied now, rows applied before, and
+    rows skipped as stale (older ``observed_at`` than the stored level; in the ledger)."""
 
     rows: int
     applied: int
     already_applied: int
     listings_changed: int
     file_hash: str
+    stale: int = 0
+    stale_rows: tuple[StaleRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,14 +114,22 @@ def set_stock(
     now: datetime,
     idempotency_key: str | None = None,
     reason: str = "stock take",
+    observed_at: datetime | None = None,
 ) -> bool:
-    """Set on-hand of ``sku`` in ``warehouse``; False if this key was already applied."""
+    """Set on-hand of ``sku`` in ``warehouse``; False if this key was already applied.
+
+    ``observed_at`` is when the count was made (default ``now``). A count older than the
+    level's last count is recorded in the ledger as stale, changes nothing else, and raises
+    ``StaleObservation(field="observed_at")``.
+    """
+    if observed_at is not None:
+        check_observed_at(observed_at, now)
     movement = Movement(
         sku=sku,
         warehouse=warehouse,
         kind=MovementKind.SET,
         quantity=quantity,
-        observed_at=now,
+        observed_at=observed_at or now,
         reason=reason,
         source="manual",
         actor=actor,
@@ -129,11 +171,13 @@ def _record(uow: UnitOfWork, movement: Movement, now: datetime) -> bool:
         _require_stocked(uow, movement.sku)
         if movement.warehouse not in uow.stock.warehouses():
             raise UnknownWarehouse(f"no warehouse {movement.warehouse!r}", field="warehouse")
-        applied = uow.stock.record([movement], recorded_at=now)
-        if applied:
+        recorded = uow.stock.record_all([movement], recorded_at=now)
+        if recorded.applied:
             recompute_in(uow, [movement.sku], now=now)
-        uow.commit()
-    return bool(applied)
+        uow.commit()  # a stale count stays in the ledger as what happened
+    if recorded.stale:
+        raise StaleObservation(recorded.stale[0])
+    return bool(recorded.applied)
 
 
 class FeedGate(Protocol):
@@ -184,25 +228,30 @@ def import_stock(
     """Import a ``sku,warehouse,on_hand`` file: counted rows set on-hand, others are unchanged.
 
     The whole file is rejected (``InvalidFile`` with line and column) on any bad row, including
-    an unknown SKU or a kit. Importing the same file again changes nothing: each row's key is
-    the file's SHA-256 plus its SKU and warehouse. With a ``gate`` the feed is also checked
-    against its source's history (truncated, older than its maximum age: rejected with an
-    incident, nothing changed), the listing changes it makes are judged by the safety guard in
-    the same transaction (a mass drop on any channel account: every account's changes wait in
-    one hold, with one critical incident), and an accepted import re-confirms the source's
-    pending holds.
+    an unknown SKU or a kit. Every row is a count observed at ``produced_at`` (default ``now``;
+    a naive or future time is ``InvalidValue(field="observed_at")``): a row older than its
+    level's last count is skipped — recorded in the ledger as stale and listed in the
+    summary's ``stale_rows`` — while the other rows apply. Importing the same file again
+    changes nothing: each row's key is the file's SHA-256 plus its SKU and warehouse. With a
+    ``gate`` the feed is also checked against its source's history (truncated, older than its
+    maximum age: rejected with an incident, nothing changed), the listing changes it makes are
+    judged by the safety guard in the same transaction (a mass drop on any channel account:
+    every account's changes wait in one hold, with one critical incident), and an accepted
+    import re-confirms the source's pending holds.
     """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     import_id = f"import:{source}:{digest[:16]}"
     produced = produced_at or now
+    check_observed_at(produced, now)
     if gate is not None:
         _gate_check(uow, text, gate, source, import_id, produced, now)
     with uow:
         rows = parse_stock_csv(text, warehouses=uow.stock.warehouses())
         _check_skus(uow, text, rows)
         before = gate.snapshot(uow) if gate is not None else None
-        movements = [_import_movement(row, digest, source, actor, now) for row in rows]
-        applied = uow.stock.record(movements, recorded_at=now)
+        movements = [_import_movement(row, digest, source, actor, produced) for row in rows]
+        recorded = uow.stock.record_all(movements, recorded_at=now)
+        applied = recorded.applied
         changed = recompute_in(uow, {m.sku for m in applied}, now=now) if applied else 0
         if gate is not None and changed:
             gate.judge(uow, before, import_id=import_id, now=now)
@@ -215,9 +264,11 @@ def import_stock(
     return ImportSummary(
         rows=len(rows),
         applied=len(applied),
-        already_applied=len(rows) - len(applied),
+        already_applied=len(rows) - len(applied) - len(recorded.stale),
         listings_changed=changed,
         file_hash=digest,
+        stale=len(recorded.stale),
+        stale_rows=tuple(StaleRow.of(s) for s in recorded.stale),
     )
 
 
@@ -255,14 +306,14 @@ def _gate_check(
 
 
 def _import_movement(
-    row: StockRow, digest: str, source: str, actor: str, now: datetime
+    row: StockRow, digest: str, source: str, actor: str, observed_at: datetime
 ) -> Movement:
     return Movement(
         sku=row.sku,
         warehouse=row.warehouse,
         kind=MovementKind.SET,
         quantity=row.on_hand,
-        observed_at=now,
+        observed_at=observed_at,
         reason="stock import",
         source=source,
         actor=actor,
