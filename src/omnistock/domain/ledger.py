@@ -9,7 +9,7 @@ are always applied and leave the level's observation time as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from omnistock.domain.errors import Conflict, InvalidValue
@@ -25,6 +25,7 @@ __all__ = [
     "apply_movement",
     "check_observed_at",
     "is_stale",
+    "parse_observed_at",
 ]
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
@@ -101,6 +102,19 @@ def check_observed_at(observed_at: datetime, now: datetime) -> None:
             f"observed_at {observed_at.isoformat()} is in the future (now {now.isoformat()})",
             field="observed_at",
         )
+
+
+def parse_observed_at(text: str) -> datetime:
+    """An ISO 8601 time with its offset (``2026-03-01T10:00:00+01:00``, ``…Z``) as aware UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValue(f"{text!r} is not an ISO 8601 time", field="observed_at") from None
+    if value.tzinfo is None:
+        raise InvalidValue(
+            f"{text!r} has no UTC offset (add Z or +01:00)", field="observed_at"
+        ) from None
+    return value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

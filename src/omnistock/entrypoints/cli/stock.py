@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from omnistock.domain.ids import DEFAULT_WAREHOUSE, Sku, WarehouseId
+from omnistock.domain.ledger import parse_observed_at
 from omnistock.entrypoints.cli import render, values
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.entrypoints.cli.safety import feed_gate
@@ -23,6 +24,15 @@ Warehouse = Annotated[
 ]
 Reason = Annotated[
     str | None, typer.Option("--reason", metavar="TEXT", help="Why (kept in the ledger).")
+]
+ObservedAt = Annotated[
+    str | None,
+    typer.Option(
+        "--observed-at",
+        metavar="TIME",
+        help="When the stock was counted (ISO 8601 with offset, e.g. 2026-03-01T10:00:00Z); "
+        "default: now. A count older than the stored one is refused (kept in the ledger).",
+    ),
 ]
 warehouse_app = typer.Typer(help="Warehouses.", no_args_is_help=True)
 stock_app = typer.Typer(help="Stock on hand: set, adjust, import, show.", no_args_is_help=True)
@@ -50,9 +60,15 @@ def stock_set(
     quantity: Annotated[str, typer.Argument(metavar="QTY", help="New on-hand quantity.")],
     warehouse: Warehouse = DEFAULT_WAREHOUSE,
     reason: Reason = None,
+    observed_at: ObservedAt = None,
 ) -> None:
-    """Set the on-hand quantity of a SKU in a warehouse (recorded in the ledger)."""
+    """Set the on-hand quantity of a SKU in a warehouse (recorded in the ledger).
+
+    A count observed before the level's last count changes nothing: it is recorded as stale
+    and the command fails naming observed_at.
+    """
     qty = values.integer(quantity, field="quantity")
+    seen = parse_observed_at(observed_at) if observed_at is not None else None
     with open_app(ctx) as app:
         stock.set_stock(
             app.uow(),
@@ -62,6 +78,7 @@ def stock_set(
             actor=ACTOR,
             now=app.clock.now(),
             reason=reason or "stock take",
+            observed_at=seen,
         )
     render.note(f"{sku} @ {warehouse}: on hand set to {qty}")
 
@@ -104,14 +121,18 @@ def stock_import(
             "checks compare against; default: file:<file name>.",
         ),
     ] = None,
+    observed_at: ObservedAt = None,
     json: JsonFlag = False,
 ) -> None:
     """Import on-hand levels; missing SKUs stay unchanged, a bad file changes nothing.
 
     The safety guard's source checks run first: an empty, truncated (far fewer SKUs than the
     source usually reports) or stale feed is rejected with an incident and changes nothing.
+    Rows older than the stored count of their SKU and warehouse (--observed-at) are skipped
+    and listed; the others apply.
     """
     text = values.read_text(file)
+    seen = parse_observed_at(observed_at) if observed_at is not None else None
     with open_app(ctx) as app, render.progress("importing stock", values.data_rows(text)) as bar:
         summary = stock.import_stock(
             app.uow(),
@@ -120,6 +141,7 @@ def stock_import(
             actor=ACTOR,
             now=app.clock.now(),
             gate=feed_gate(app),
+            produced_at=seen,
         )
         bar.update(bar.task_ids[0], completed=values.data_rows(text))
     if json:
@@ -129,7 +151,10 @@ def stock_import(
         f"imported {file.name}: {summary.rows} rows, {summary.applied} applied, "
         f"{summary.already_applied} already applied before, "
         f"{summary.listings_changed} listings recomputed"
+        + (f", {summary.stale} stale rows skipped" if summary.stale else "")
     )
+    for row in summary.stale_rows:
+        render.note(f"skipped: {row.message}")
 
 
 @stock_app.command("show")

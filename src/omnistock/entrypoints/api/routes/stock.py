@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from omnistock.domain.ids import Sku, WarehouseId
 from omnistock.entrypoints.api.auth import Operator, Viewer
@@ -27,6 +27,9 @@ class Change(Strict):
 
 class SetIn(Change):
     quantity: int = Field(ge=0, le=MAX_QTY)
+    observed_at: AwareDatetime | None = Field(
+        default=None, description="When the stock was counted (default: now)."
+    )
 
 
 class AdjustIn(Change):
@@ -35,6 +38,9 @@ class AdjustIn(Change):
 
 class StockImportIn(CsvUpload):
     source: str = Field(default="api", min_length=1, max_length=100)
+    observed_at: AwareDatetime | None = Field(
+        default=None, description="When the rows were counted (default: now)."
+    )
 
 
 @router.get("/{sku}")
@@ -46,7 +52,11 @@ def show(request: Request, sku: str, _who: Viewer) -> dict[str, Any]:
 
 @router.put("/{sku}")
 def set_on_hand(request: Request, sku: str, body: SetIn, who: Operator) -> dict[str, Any]:
-    """Set on-hand (a stock take); ``applied`` is false when the idempotency key was used."""
+    """Set on-hand (a stock take); ``applied`` is false when the idempotency key was used.
+
+    A count whose ``observed_at`` is older than the stored level's is refused with 409 naming
+    ``observed_at`` (it stays in the ledger as stale; nothing else changes).
+    """
     app = api_state(request).app
     applied = stock.set_stock(
         app.uow(),
@@ -57,6 +67,7 @@ def set_on_hand(request: Request, sku: str, body: SetIn, who: Operator) -> dict[
         now=app.clock.now(),
         idempotency_key=body.idempotency_key,
         reason=body.reason or "stock take",
+        observed_at=body.observed_at,
     )
     return {"applied": applied, "stock": plain(stock.show_stock(app.uow(), Sku(sku)))}
 
@@ -80,10 +91,19 @@ def adjust(request: Request, sku: str, body: AdjustIn, who: Operator) -> dict[st
 
 @router.post("/import")
 def import_file(request: Request, body: StockImportIn, who: Operator) -> dict[str, Any]:
-    """Import ``sku,warehouse,on_hand`` rows (all or none; the same file twice changes nothing)."""
+    """Import ``sku,warehouse,on_hand`` rows (all or none; the same file twice changes nothing).
+
+    Rows older (``observed_at``) than their stored level are skipped and listed in
+    ``stale_rows``; the others apply.
+    """
     app = api_state(request).app
     summary = stock.import_stock(
-        app.uow(), body.csv, source=body.source, actor=who.actor, now=app.clock.now()
+        app.uow(),
+        body.csv,
+        source=body.source,
+        actor=who.actor,
+        now=app.clock.now(),
+        produced_at=body.observed_at,
     )
     result: dict[str, Any] = plain(summary)
     return result
