@@ -69,7 +69,7 @@ def settled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settled]:
             tour = Tour(app, stage, seed=SEED)
             tour.start(PrivacySealer(Sealer(keyring_from_file(key_file))), invoicing_config())
             stage.set_faults(FAULTS)
-            for _ in range(4):
+            for _ in range(3):
                 tour.cycle(6)  # buyers on every order-taking channel, 429s and 5xx on
             tour.settle(lambda: stage.set_faults({name: {} for name in FAULTS}))
             assert tour.dirty() == 0
@@ -81,20 +81,29 @@ def settled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settled]:
         stage.close()
 
 
-@pytest.fixture
-def page(settled: Settled) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module (each test gets its own context: cookies, session)."""
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            context = browser.new_context(viewport={"width": 1100, "height": 640})
-            page = context.new_page()
-            page.goto(f"{settled.url}/dashboard/login")
-            page.fill("input[name=token]", settled.secret)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{settled.url}/dashboard/")
-            yield page
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, settled: Settled) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(f"{settled.url}/dashboard/login")
+        page.fill("input[name=token]", settled.secret)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{settled.url}/dashboard/")
+        yield page
+    finally:
+        context.close()
 
 
 def _tiles(page: Any) -> dict[str, str]:
