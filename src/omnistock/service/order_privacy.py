@@ -46,6 +46,8 @@ PERSONAL_KEY = re.compile(
 )
 """Keys under which every text of a raw order payload is taken as personal (for log masking)."""
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
+_ID_KEY = re.compile(r"(?:^|_)id$|[a-z]Id$|^ID$")
+_SHORT_NUMBER = re.compile(r"[\d.,\s+-]{0,5}")
 
 
 class PersonalSealer(Protocol):
@@ -174,10 +176,14 @@ def _leaves(value: Any, personal: bool, key: str = "") -> Iterator[tuple[str, bo
 
 def personal_values(raw: Any) -> list[str]:
     """Texts of a raw payload to mask in logs while it is processed: every value under a
-    personal-looking key (buyer, billing, shipping, name, e-mail, phone…) and every e-mail."""
+    personal-looking key (buyer, billing, shipping, name, e-mail, phone…) and every e-mail.
+
+    Ids (``id``, ``…_id``, ``…Id``: logs may carry ids) and short numbers (amounts, counts) are
+    left out: masking them would hide ids and figures everywhere in the logs meanwhile.
+    """
     found: list[str] = []
-    for _, personal, text in _leaves(raw, False):
-        if personal:
+    for key, personal, text in _leaves(raw, False):
+        if personal and not _ID_KEY.search(key) and not _SHORT_NUMBER.fullmatch(text.strip()):
             found.append(text)
         found += _EMAIL.findall(text)
     return found
