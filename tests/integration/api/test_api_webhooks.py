@@ -132,12 +132,15 @@ def test_wrong_signature_is_401_and_stores_nothing(served: Any) -> None:
     headers = {"X-WC-Webhook-Signature": sign(body, "not-the-secret"), "X-WC-Webhook-Topic": "x"}
     answer = httpx.post(url, content=body, headers=headers, timeout=10)
     assert answer.status_code == 401
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["errors"][0]["field"] == "X-WC-Webhook-Signature"
     unsigned = httpx.post(url, content=body, timeout=10)
     assert unsigned.status_code == 401
     assert _orders(app) == []
     assert _quarantined(app) == []
     unknown = httpx.post(f"{api.url}/api/v1/webhooks/woocommerce/nope", content=body, timeout=10)
     assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["field"] == "channel"
 
 
 def test_signed_body_that_is_not_an_order_is_quarantined(served: Any) -> None:

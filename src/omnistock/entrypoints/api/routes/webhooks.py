@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from omnistock.channels.woocommerce.webhook import WebhookVerdict, verify_webhook
 from omnistock.domain.ids import ChannelId
 from omnistock.entrypoints.api.auth import Public
+from omnistock.entrypoints.api.problems import Problem, problem_response
 from omnistock.entrypoints.api.routes.orders import order_feed, privacy_sealer
 from omnistock.entrypoints.api.state import ApiState, api_state
 from omnistock.service.order_apply import quarantine
@@ -38,9 +39,9 @@ __all__ = ["router"]
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
-def _problem(status: int, title: str) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+def _problem(status: int, detail: str, field: str) -> JSONResponse:
+    """The app's problem document (RFC 9457) naming the ``field`` that is wrong."""
+    return problem_response(Problem(status, detail, errors=[{"field": field, "message": detail}]))
 
 
 def _secret(state: ApiState, channel: str) -> str | None:
@@ -66,10 +67,10 @@ def _deliver(request: Request, channel: str, headers: dict[str, str], body: byte
     adapter = state.adapters.get(channel)
     feed = order_feed(adapter) if adapter is not None else None
     if secret is None or feed is None or feed.channel != channel:
-        return _problem(404, f"no WooCommerce webhook for channel {channel!r}")
+        return _problem(404, f"no WooCommerce webhook for channel {channel!r}", "channel")
     verdict = verify_webhook(headers, body, secret)
     if verdict is WebhookVerdict.INVALID:
-        return _problem(401, "invalid webhook signature")
+        return _problem(401, "invalid webhook signature", "X-WC-Webhook-Signature")
     if verdict is WebhookVerdict.PING:
         return JSONResponse({"status": "ping"})
     sealer = privacy_sealer(request)
