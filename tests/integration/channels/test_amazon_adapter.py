@@ -11,6 +11,7 @@ from channel_harness import Harness, batch, settle
 from omnistock.channels.amazon import AmazonAdapter
 from omnistock.channels.amazon import orders as amazon_orders
 from omnistock.channels.base import (
+    BatchNotFound,
     ItemStatus,
     MalformedResponse,
     RateLimited,
@@ -178,6 +179,34 @@ def test_search_orders_pages_then_moves_the_bound(
     amazon_channel.advance(1)
     third: Any = amazon_channel.adapter.poll_orders(second.cursor)
     assert (cancelled, "CANCELLED") in {(o.order_id, o.status) for o in third.orders}
+
+
+def test_feed_pending_over_a_restart_is_resumed_by_its_feed_id(amazon_channel: Harness) -> None:
+    skus = list(amazon_channel.seed({f"s{n}": 1 for n in range(6)}).values())
+    amazon_channel.faults(async_delay_seconds=60)
+    pushed = batch("amazon", dict.fromkeys(skus, 4))
+    first = amazon_channel.adapter.push(pushed)
+    assert first.pending
+    assert first.command_id is not None
+    restarted = AmazonAdapter(
+        amazon_channel.extra["config"], clock=amazon_channel.sandbox.clock.now
+    )
+    try:
+        with pytest.raises(BatchNotFound):
+            restarted.poll(pushed.id)  # nothing stored: the dispatcher would push again
+        restarted.resume(pushed, first.command_id)
+        assert restarted.poll(pushed.id).pending
+        final = settle(replace_adapter(amazon_channel, restarted), pushed, first)
+    finally:
+        restarted.close()
+    assert {r.status for r in validate_report(pushed, final).results} == {ItemStatus.OK}
+    assert amazon_channel.admin is not None
+    created = [
+        r
+        for r in amazon_channel.admin.get("/_sandbox/requests").json()
+        if r["method"] == "POST" and r["path"] == "/feeds/2021-06-30/feeds"
+    ]
+    assert len(created) == 1  # submitted once
 
 
 def test_fatal_feed_fails_every_item(amazon_channel: Harness) -> None:

@@ -15,6 +15,7 @@ import pytest
 from channel_harness import Harness
 from sqlalchemy import Engine, insert, select
 
+from omnistock.channels.meta import MetaAdapter, MetaConfig
 from omnistock.service.clock import FixedClock
 from omnistock.store.sync_repository import SyncStore
 from omnistock.store.tables import channels, listings, products
@@ -81,3 +82,37 @@ def test_worker_brings_the_channel_to_the_desired_quantities(
         clock.advance(timedelta(seconds=30))
         harness.advance(30)
     assert dict(harness.adapter.read_quantities(ids)) == desired
+
+
+def test_meta_batch_pending_over_a_restart_is_polled_by_its_stored_handle(
+    engine: Engine, meta_channel: Harness
+) -> None:
+    ids = list(meta_channel.seed({"a": 5, "b": 5}).values())
+    _listings(engine, "meta", {ids[0]: (2, 5), ids[1]: (0, 5)})
+    meta_channel.faults(async_delay_seconds=60)
+
+    def worker(adapter: Any) -> Worker:
+        return Worker(store=SyncStore(engine), adapters={"meta": adapter}, clock=FixedClock(T0),
+                      holder="w1", rng=random.Random(1))  # fmt: skip
+
+    worker(meta_channel.adapter).run_once()  # sent: Meta answers a handle, the batch is pending
+    assert _pushed(engine, "meta") == dict.fromkeys(ids, 5)
+    restarted = MetaAdapter(
+        MetaConfig(
+            graph_url=meta_channel.extra["url"],
+            catalog_id=meta_channel.extra["catalog"],
+            access_token="omnistock-sandbox",
+        )
+    )  # a new process: no handle in memory
+    try:
+        again = worker(restarted)
+        again.run_once()  # still processing: polled by the stored handle, not sent again
+        meta_channel.advance(60)
+        again.run_once()
+    finally:
+        restarted.close()
+    assert _pushed(engine, "meta") == {ids[0]: 2, ids[1]: 0}
+    assert meta_channel.admin is not None
+    path = f"/v26.0/{meta_channel.extra['catalog']}/items_batch"
+    batches = meta_channel.admin.get("/_sandbox/requests", params={"path": path}).json()
+    assert len(batches) == 1  # the batch went out once

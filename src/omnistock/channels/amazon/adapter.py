@@ -25,8 +25,10 @@ otherwise answer "still pending" — a later pass polls again. Accepted patches 
 ``patch_first_read_s`` after the patch, then at doubling intervals (at most
 ``patch_read_max_s``), so each confirmation costs about one or two reads.
 
-Running feeds and patches live in this object; ``poll`` of an unknown batch raises
-``BatchNotFound`` and the dispatcher pushes it again (the same absolute quantities).
+Running feeds and patches live in this object; after a restart recovery hands a pending feed's
+stored id back with ``resume(batch, feed_id)``, so the feed is polled, not submitted again (the
+feed window is 5 per 5 minutes). ``poll`` of any other unknown batch raises ``BatchNotFound`` and
+the dispatcher pushes it again (the same absolute quantities; patches are cheap).
 """
 
 from __future__ import annotations
@@ -294,6 +296,15 @@ class AmazonAdapter:
             )
 
     # -- poll -------------------------------------------------------------------------------
+    def resume(self, batch: PushBatch, command_id: str) -> None:
+        """Remember a feed submitted before a restart (``command_id`` = its feed id); a patch
+        batch (``command_id`` = the batch id) has nothing to resume and is pushed again."""
+        if command_id == str(batch.id):
+            return
+        with self._lock:
+            if batch.id not in self._patches:
+                self._feeds.setdefault(batch.id, _Feed(batch, command_id))
+
     def poll(self, batch_id: UUID) -> PushReport:
         with self._lock:
             running = self._feeds.get(batch_id)

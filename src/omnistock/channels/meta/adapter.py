@@ -8,6 +8,11 @@ Meta answers ``{"handles": [h]}`` and processes the batch later, so the report i
 ``finished``; each error (``{line, id, message}``) fails its offer — "retry" messages as
 retryable, others permanent. Throttling is a Graph error (codes 4, 17, 32, 613, 80004, 80014)
 whose wait comes from ``X-Business-Use-Case-Usage``. There are no orders.
+
+Handles live in this object and, through the dispatcher, in the sync store (``command_id`` of
+the pending batch). After a restart the new adapter knows none: recovery hands it the stored
+handle with ``resume(batch, handle)`` and ``poll`` reads that handle's status — the batch is
+not sent again (``BatchNotFound`` only when no handle was stored: the answer was lost).
 """
 
 from __future__ import annotations
@@ -146,6 +151,11 @@ class MetaAdapter:
         with self._lock:
             self._handles[batch.id] = _Handle(batch, str(handles[0]))
         return PushReport(batch_id=batch.id, pending=True, command_id=str(handles[0]))
+
+    def resume(self, batch: PushBatch, command_id: str) -> None:
+        """Remember the stored ``items_batch`` handle of a batch pushed before a restart."""
+        with self._lock:
+            self._handles.setdefault(batch.id, _Handle(batch, command_id))
 
     def poll(self, batch_id: UUID) -> PushReport:
         with self._lock:
