@@ -120,3 +120,20 @@ def test_readyz_reads_the_worker_heartbeat(client, seeded) -> None:
     assert ready["heartbeat"] == seeded.clock.now().isoformat()
     seeded.clock.advance(minutes=6)
     assert client.get("/readyz").json()["worker"] == "stale"
+
+
+def test_readyz_can_require_a_fresh_worker(client, seeded) -> None:
+    required = client.get("/readyz", params={"worker": "required"})
+    assert (required.status_code, required.json()["worker"]) == (503, "unknown")
+    assert client.get("/readyz").status_code == 200  # the API alone is ready
+    with seeded.engine.begin() as conn:
+        now = seeded.clock.now()
+        call = {"channel": "allegro", "started_at": now, "duration_ms": 3, "outcome": "ok"}
+        conn.execute(insert(sync_attempts).values(**call))
+    assert client.get("/readyz", params={"worker": "required"}).status_code == 200
+    seeded.clock.advance(minutes=6)
+    stale = client.get("/readyz", params={"worker": "required"})
+    assert (stale.status_code, stale.json()["status"]) == (503, "unavailable")
+    bad = client.get("/readyz", params={"worker": "maybe"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "worker"

@@ -4,9 +4,9 @@ and ``/metrics`` (Prometheus, viewer role)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from omnistock.entrypoints.api.auth import Public, Viewer
@@ -29,12 +29,23 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", dependencies=[Public])
-def readyz(request: Request) -> JSONResponse:
-    """200 when the database answers (503 otherwise); ``worker`` is fresh, stale or unknown."""
+def readyz(
+    request: Request,
+    worker: Annotated[
+        Literal["optional", "required"],
+        Query(description="required: also 503 unless the worker was seen in the last 5 min"),
+    ] = "optional",
+) -> JSONResponse:
+    """200 when the database answers (503 otherwise); ``worker`` is fresh, stale or unknown.
+
+    ``?worker=required`` (for the probe of a deployment that must be pushing stock) also answers
+    503 while the worker's heartbeat and last sync call are both older than 5 minutes."""
     app = api_state(request).app
     ok, reason = figures.database_ok(app.engine)
     body: dict[str, Any] = {"status": "ok" if ok else "unavailable", "database": reason or "ok"}
     body |= worker_state(app.engine, app.clock.now()) if ok else {"worker": "unknown"}
+    if ok and worker == "required" and body["worker"] != "fresh":
+        ok, body["status"] = False, "unavailable"
     return JSONResponse(body, status_code=200 if ok else 503)
 
 
