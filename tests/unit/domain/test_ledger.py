@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import Sku, WarehouseId
-from omnistock.domain.ledger import Movement, MovementKind, apply_movement
+from omnistock.domain.ledger import (
+    FUTURE_TOLERANCE,
+    Movement,
+    MovementKind,
+    apply_movement,
+    check_observed_at,
+    is_stale,
+    parse_observed_at,
+)
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -61,3 +69,47 @@ def test_bad_movements_are_rejected(kwargs: dict[str, object], field: str) -> No
     with pytest.raises(InvalidValue) as exc:
         move(kind, quantity, **kwargs)  # type: ignore[arg-type]
     assert exc.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("kind", "level_seen", "stale"),
+    [
+        (MovementKind.SET, None, False),  # a level never counted accepts any count
+        (MovementKind.SET, NOW, False),  # a tie is not stale: the later arrival wins
+        (MovementKind.SET, NOW + timedelta(seconds=1), True),  # counted later than this one
+        (MovementKind.ADJUST, NOW + timedelta(days=1), False),  # deltas are never stale
+    ],
+)
+def test_is_stale(kind: MovementKind, level_seen: datetime | None, stale: bool) -> None:
+    assert is_stale(move(kind, 1, observed_at=NOW), level_seen) is stale
+
+
+def test_a_stale_movement_leaves_on_hand() -> None:
+    assert apply_movement(7, move(MovementKind.STALE, 2)) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-01T10:00:00Z", datetime(2026, 3, 1, 10, tzinfo=UTC)),
+        ("2026-03-01T11:00:00+01:00", datetime(2026, 3, 1, 10, tzinfo=UTC)),
+    ],
+)
+def test_parse_observed_at(text: str, expected: datetime) -> None:
+    got = parse_observed_at(text)
+    assert got == expected
+    assert got.tzinfo is UTC
+
+
+@pytest.mark.parametrize("text", ["2026-03-01T10:00:00", "yesterday", ""])
+def test_parse_observed_at_names_the_field(text: str) -> None:
+    with pytest.raises(InvalidValue) as raised:
+        parse_observed_at(text)
+    assert raised.value.field == "observed_at"
+
+
+def test_check_observed_at_allows_clock_skew_but_not_the_future() -> None:
+    check_observed_at(NOW + FUTURE_TOLERANCE, NOW)
+    with pytest.raises(InvalidValue) as raised:
+        check_observed_at(NOW + FUTURE_TOLERANCE + timedelta(seconds=1), NOW)
+    assert raised.value.field == "observed_at"
