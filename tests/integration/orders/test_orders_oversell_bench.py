@@ -19,6 +19,8 @@ def test_small_run_reports_orders_oversell_and_duplicates(
         result
     )
     assert result["orders_duplicated"] == 0
+    assert result["sale_watch"] is True  # Amazon as the worker polls it: plan + sale watch
+    assert not any(key.startswith("amazon:RateLimited") for key in result["import_failures"])
     assert result["orders_missing"] == 0
     assert result["orders"] == result["units_sold"] >= 4  # the whole stock sold at least once
 
