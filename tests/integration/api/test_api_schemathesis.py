@@ -13,6 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from sqlalchemy import insert
 
 from omnistock.bootstrap import bootstrap
 from omnistock.channels.fake import InMemoryChannel
@@ -23,6 +24,7 @@ from omnistock.entrypoints.api import create_app
 from omnistock.sandbox.common.server import SandboxServer
 from omnistock.service import catalog, stock, tokens
 from omnistock.service.clock import FixedClock
+from omnistock.store.safety_tables import safety_heartbeats
 from omnistock.store.token_repository import TokenStore
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -38,6 +40,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stock.set_stock(app.uow(), Sku("A1"), 5, warehouse=WarehouseId("main"), actor="t", now=T0)
         catalog.link_listing(app.uow(), Sku("A1"), ChannelId("allegro"), "o-1", now=T0)
         _, secret = tokens.create_token(TokenStore(app.engine), "admin", name="fuzz", now=T0)
+        with app.engine.begin() as conn:  # a fresh worker: /readyz?worker=required is 200
+            conn.execute(insert(safety_heartbeats).values(holder="fuzz", beat_at=T0))
         ADMIN["Authorization"] = f"Bearer {secret}"
         fake = InMemoryChannel(name="allegro", offers={"o-1": 5})  # the probe route reads it
         with SandboxServer(create_app(app, adapters={"allegro": fake})) as server:
