@@ -17,8 +17,9 @@ import sys
 from omnistock.privacy.datamap import DataMap, FieldFormat, LegalBasis, PersonalField, PersonalTable
 from omnistock.privacy.lookup import IdentifierKind
 from omnistock.privacy.retention import DEFAULT_POLICY, DateRole, Purpose
+from omnistock.privacy.rotation import SealedTable
 
-__all__ = ["DATA_MAP", "RETENTION_TEXT", "render_markdown"]
+__all__ = ["DATA_MAP", "RETENTION_TEXT", "SEALED_SECRETS", "render_markdown"]
 
 _F, _I, _L = Purpose.FULFILMENT, Purpose.INVOICING, Purpose.LOOKUP
 _C, _O = LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION
@@ -165,6 +166,14 @@ ORDER_QUARANTINE = PersonalTable(
 )
 
 DATA_MAP = DataMap(tables=(ORDERS, INVOICES, ORDER_QUARANTINE))
+
+SEALED_SECRETS = (
+    SealedTable(
+        name="channel_tokens", id_column="channel", columns=("access_token", "refresh_token")
+    ),
+)
+"""Tables sealed with the privacy keys that hold no personal data (the channel accounts' OAuth
+tokens, ``omnistock.store.channel_token_repository``): key rotation covers them too."""
 
 RETENTION_TEXT = {
     Purpose.FULFILMENT: (

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, MetaData, String, select
 
 from omnistock.privacy.cipher import VERSION, is_sealed
 from omnistock.privacy.datamap import DataMap
+from omnistock.privacy.rotation import SealedTable
 
 __all__ = ["database_files", "plaintext_hits", "sealed_outside_map"]
 
@@ -40,13 +41,17 @@ def plaintext_hits(files: Iterable[Path], values: Iterable[str]) -> dict[str, li
     return hits
 
 
-def sealed_outside_map(engine: Engine, metadata: MetaData, data_map: DataMap) -> list[str]:
+def sealed_outside_map(
+    engine: Engine, metadata: MetaData, data_map: DataMap, also: Iterable[SealedTable] = ()
+) -> list[str]:
     """``table.column`` of undeclared text columns that hold sealed values.
 
     Such values escape rotation, retention and data-subject requests (and become unreadable
-    once their key is retired): they must be declared in the data map.
+    once their key is retired): they must be declared in the data map, or (not personal data)
+    among the rotated tables ``also`` (:data:`omnistock.privacy.inventory.SEALED_SECRETS`).
     """
-    declared, found = data_map.columns(), []
+    declared, found = set(data_map.columns()), []
+    declared |= {(t.name, name) for t in also for name in t.columns}
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
             for column in table.columns:

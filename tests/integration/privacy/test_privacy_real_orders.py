@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 from privacy_helpers import BOTH_RING, OLD_RING
 from sqlalchemy import Engine, insert, select
 
+from omnistock.channels.allegro.tokens import TokenPair
 from omnistock.privacy.cipher import FieldCipher, key_id
-from omnistock.privacy.inventory import DATA_MAP
+from omnistock.privacy.inventory import DATA_MAP, SEALED_SECRETS
 from omnistock.privacy.keys import Keyring
-from omnistock.privacy.rotation import rotate
+from omnistock.privacy.rotation import pending, rotate
 from omnistock.privacy.scan import sealed_outside_map
 from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.subject import SubjectQuery, erase_subject, export_subject
 from omnistock.privacy.sweep import sweep
+from omnistock.store.channel_token_repository import DbTokenStore
 from omnistock.store.order_tables import orders
 from omnistock.store.tables import metadata
 
@@ -82,3 +84,17 @@ def test_sweep_on_the_real_orders_table(engine: Engine) -> None:
     with engine.connect() as conn:
         kept = conn.execute(select(orders.c.id).where(orders.c.invoice_address.is_not(None)))
         assert kept.scalars().all() == [1, 3]
+
+
+def test_rotation_covers_the_sealed_channel_tokens(engine: Engine) -> None:
+    pair = TokenPair(access_token="acc-1", refresh_token="ref-1", expires_at=NOW)
+    DbTokenStore(engine, "allegro-main", cipher=FieldCipher(OLD_RING)).save(pair)
+    tokens = ["channel_tokens.access_token", "channel_tokens.refresh_token"]
+    assert sealed_outside_map(engine, metadata, DATA_MAP) == tokens  # not personal data…
+    assert sealed_outside_map(engine, metadata, DATA_MAP, SEALED_SECRETS) == []  # …but rotated
+    assert pending(engine, DATA_MAP, "new", also=SEALED_SECRETS)["channel_tokens"] == 1
+    report = rotate(engine, FieldCipher(BOTH_RING), DATA_MAP, also=SEALED_SECRETS)
+    assert report.complete
+    assert report.resealed == 1
+    loaded = DbTokenStore(engine, "allegro-main", cipher=FieldCipher(NEW_ONLY)).load()
+    assert loaded == pair  # readable with the new key alone: the old one may be retired

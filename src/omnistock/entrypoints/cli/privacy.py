@@ -19,7 +19,7 @@ from omnistock.bootstrap import App
 from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
-from omnistock.privacy.inventory import DATA_MAP, RETENTION_TEXT, render_markdown
+from omnistock.privacy.inventory import DATA_MAP, RETENTION_TEXT, SEALED_SECRETS, render_markdown
 from omnistock.privacy.rotation import BatchDone, pending, rotate
 from omnistock.privacy.sealing import Sealer
 from omnistock.privacy.subject import ErasureReport, SubjectQuery
@@ -75,15 +75,14 @@ def rotate_key(
         sealer = _sealer(app)
         prepare_rotation(app.engine, sealer)
         active = sealer.cipher.active
-        total = sum(pending(app.engine, sealer.data_map, active).values())
+        total = sum(pending(app.engine, sealer.data_map, active, also=SEALED_SECRETS).values())
         with render.progress(f"re-encrypting to key {active}", total) as bar:
 
             def advance(done: BatchDone) -> None:
                 bar.advance(bar.task_ids[0], done.rows)
 
-            report = rotate(
-                app.engine, sealer.cipher, sealer.data_map, batch_size=batch, on_batch=advance
-            )
+            report = rotate(app.engine, sealer.cipher, sealer.data_map, batch_size=batch,
+                            on_batch=advance, also=SEALED_SECRETS)  # fmt: skip
     left = sum(report.remaining.values())
     render.note(
         f"key {report.active}: {report.resealed} records re-encrypted in {report.batches} "
