@@ -134,32 +134,33 @@ def _let_go(rows: HoldRows, hold: Hold, *, now: datetime, send: bool) -> None:
     """What a decision does to the held listings, on the decision's connection.
 
     ``send``: items still wanted at the held value go out unguarded, the others are guarded
-    again; otherwise (rejected) desired goes back to the last pushed value.
+    again. Otherwise a person's rejection puts desired back to the last good value; a rejection
+    by the source (superseded) lets the listings be planned and guarded with the new values.
     """
     kept = rows.kept_elsewhere(hold.id)
+    restore = hold.status is HoldStatus.REJECTED and not hold.decided_by_source
     for channel, offers in hold.offers().items():
-        free = [o for o in offers if (channel, o) not in kept]
-        if not send:
-            if hold.status is HoldStatus.REJECTED and not hold.decided_by_source:
-                never_pushed = {
-                    h.change.offer_id: h.change.previous
-                    for h in hold.items
-                    if h.change.channel == channel
-                    and h.change.previous is not None
-                    and h.change.offer_id in free
-                }
-                rows.restore_unconfirmed(channel, never_pushed, now=now)
-                rows.restore_last_pushed(channel, free, now=now)
-            else:
-                rows.unhold(channel, free, now=now)
-            continue
-        wanted = {
-            h.change.offer_id: h.change.quantity for h in hold.items if h.change.channel == channel
-        }
-        fresh = rows.desired_of(channel, free)
-        same = [o for o in free if fresh.get(o) == wanted[o]]
-        rows.release(channel, same, now=now)
-        rows.unhold(channel, [o for o in free if fresh.get(o) != wanted[o]], now=now)
+        free = {o for o in offers if (channel, o) not in kept}
+        items = [h.change for h in hold.items if h.change.channel == channel]
+        if send:
+            fresh = rows.desired_of(channel, free)
+            same = {
+                c.offer_id
+                for c in items
+                if c.offer_id in free and fresh.get(c.offer_id) == c.quantity
+            }
+            rows.release(channel, sorted(same), now=now)
+            rows.unhold(channel, sorted(free - same), now=now)
+        elif restore:
+            unconfirmed = {
+                c.offer_id: c.previous
+                for c in items
+                if c.offer_id in free and c.previous is not None
+            }
+            rows.restore_unconfirmed(channel, unconfirmed, now=now)
+            rows.restore_last_pushed(channel, sorted(free), now=now)
+        else:
+            rows.unhold(channel, sorted(free), now=now)
 
 
 def _settle_incidents(
