@@ -210,3 +210,37 @@ def test_thresholds_from_table() -> None:
         with pytest.raises(InvalidValue) as info:
             thresholds_from_table(table)
         assert info.value.field == field
+
+
+def _window(shown: list[int], peaks: list[int | None]) -> list[ActiveListing]:
+    return [
+        ActiveListing(offer_id=f"O{i}", sku=Sku(f"S{i}"), quantity=q, peak=p)
+        for i, (q, p) in enumerate(zip(shown, peaks, strict=True))
+    ]
+
+
+def test_drops_already_sent_in_the_window_count_toward_the_mass_rule() -> None:
+    # 10 listings at 20; earlier in the window 2 went to 0 (sent); now 2 more → 4 of 10
+    current = _window([0, 0] + [20] * 8, [20, 20] + [None] * 8)
+    proposed = [change(2, 20, 0), change(3, 20, 0)]
+    verdict = guard_change_set(proposed, current, {})
+    assert (verdict.set_held, verdict.suspicious, verdict.active) == (True, 4, 10)
+    assert [h.change.offer_id for h in verdict.held] == ["O2", "O3"]  # only what is still unsent
+    # the same two changes measured from the last pushed values alone (no peaks): 2 of 8
+    flat = guard_change_set(proposed, _window([0, 0] + [20] * 8, [None] * 10), {})
+    assert not flat.set_held
+
+
+def test_sent_drops_that_orders_explain_do_not_count() -> None:
+    current = _window([0, 0] + [20] * 8, [20, 20] + [None] * 8)
+    proposed = [change(2, 20, 0), change(3, 20, 0)]
+    verdict = guard_change_set(proposed, current, sold({0: 20, 1: 20}))
+    assert (verdict.set_held, verdict.suspicious) == (False, 2)
+
+
+def test_a_drop_is_measured_from_the_window_peak() -> None:
+    # shown 12 now, 60 earlier in the window; 12 → 0 with no order is a 60-unit drop
+    verdict = guard_change_set([change(0, 12, 0)], _window([12] * 5, [60] + [None] * 4), {})
+    (held,) = verdict.held
+    assert (held.reason, "60 → 0" in held.message) == (HoldReason.LARGE_DROP, True)
+    assert ActiveListing(offer_id="x", sku=Sku("s"), quantity=9, peak=4).baseline == 9
