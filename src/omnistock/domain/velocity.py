@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 
@@ -18,9 +18,18 @@ from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.domain.policy import VelocityLimits
 
-__all__ = ["Sale", "even_shares", "rebalance_shares", "weighted_sales"]
+__all__ = [
+    "WINDOW_HALF_LIVES",
+    "Sale",
+    "even_shares",
+    "rebalance_shares",
+    "sales_window",
+    "weighted_sales",
+]
 
 _SECONDS_PER_DAY = 86_400.0
+WINDOW_HALF_LIVES = 8
+"""Sales older than this many half-lives (weight below 1/256) are left out of the window."""
 _PLACES = Decimal("0.000001")
 
 
@@ -132,3 +141,8 @@ def _round_down(value: Fraction, low: Decimal, floor: Decimal) -> Decimal:
 def even_shares(channels: Sequence[ChannelId], limits: VelocityLimits) -> dict[ChannelId, Decimal]:
     """Shares before any rebalance: an even split within the floor and ceiling."""
     return rebalance_shares({}, {}, channels, limits)
+
+
+def sales_window(limits: VelocityLimits) -> timedelta:
+    """How far back sales count: ``WINDOW_HALF_LIVES`` half-lives of the policy."""
+    return timedelta(days=float(limits.half_life_days) * WINDOW_HALF_LIVES)

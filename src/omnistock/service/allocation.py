@@ -11,6 +11,7 @@ from omnistock.domain.explain import Explanation, explain_sku
 from omnistock.domain.ids import ChannelId, Sku
 from omnistock.service.ports import UnitOfWork
 from omnistock.service.snapshot import containing_bundles, load
+from omnistock.service.velocity import rebalanced
 
 __all__ = ["explain", "moment", "recompute", "recompute_in"]
 
@@ -27,13 +28,15 @@ def recompute_in(uow: UnitOfWork, skus: Iterable[Sku] | None, *, now: datetime) 
     """``recompute`` inside an open unit of work (the caller commits).
 
     The given SKUs and every kit containing them are recomputed; only listings whose desired
-    quantity changes are written, and only pause states that change.
+    quantity changes are written, and only pause states that change. SKUs under a velocity
+    policy are rebalanced from their recent sales per channel (``service.velocity``).
     """
     targets = None if skus is None else containing_bundles(skus, uow.products.bundles())
-    snapshot = load(uow, targets)
+    snapshot = load(uow, targets, stored_shares=False)
+    inputs = rebalanced(uow, snapshot.inputs, every_sku=targets is None, now=now)
     changes: list[tuple[ChannelId, str, int]] = []
     pauses: dict[Sku, bool] = {}
-    for sku, inp in snapshot.inputs.items():
+    for sku, inp in inputs.items():
         result = allocate_sku(inp)
         if result.paused != inp.was_paused:
             pauses[sku] = result.paused

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -21,6 +22,7 @@ from omnistock.domain.ledger import Movement, Recorded
 from omnistock.domain.listing import Listing
 from omnistock.domain.policy import Policy, PolicyRule, PolicyScope
 from omnistock.domain.product import Product
+from omnistock.domain.velocity import Sale
 
 __all__ = [
     "ChannelAccount",
@@ -33,6 +35,7 @@ __all__ = [
     "ReservationRepository",
     "StockRepository",
     "UnitOfWork",
+    "VelocityRepository",
 ]
 
 
@@ -152,6 +155,21 @@ class PauseRepository(Protocol):
         """Record the pause state of each SKU given."""
 
 
+class VelocityRepository(Protocol):
+    """Inputs of the ``velocity`` strategy: recent sales and the last rebalanced shares."""
+
+    def recent_sales(
+        self, skus: Collection[Sku] | None, *, since: datetime
+    ) -> dict[Sku, list[Sale]]:
+        """Units sold per SKU and channel account since ``since``, in one grouped read."""
+
+    def shares(self, skus: Collection[Sku] | None) -> dict[Sku, dict[ChannelId, Decimal]]: ...
+
+    def set_shares(
+        self, shares: Mapping[Sku, Mapping[ChannelId, Decimal]], *, at: datetime
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: repositories share it; ``commit()`` makes the changes durable."""
 
@@ -175,6 +193,9 @@ class UnitOfWork(Protocol):
 
     @property
     def pauses(self) -> PauseRepository: ...
+
+    @property
+    def velocity(self) -> VelocityRepository: ...
 
     def __enter__(self) -> Self: ...
 

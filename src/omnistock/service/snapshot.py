@@ -16,6 +16,7 @@ from omnistock.domain.ids import ChannelId, Sku
 from omnistock.domain.inventory import BundleComponent, Reservation, StockLevel, available
 from omnistock.domain.policy import Policy, PolicyScope, resolve_policy
 from omnistock.service.ports import UnitOfWork
+from omnistock.service.velocity import with_stored
 
 __all__ = ["Snapshot", "containing_bundles", "load"]
 
@@ -47,8 +48,12 @@ def containing_bundles(skus: Iterable[Sku], bundles: Mapping[Sku, Bundle]) -> se
     return result
 
 
-def load(uow: UnitOfWork, skus: Collection[Sku] | None) -> Snapshot:
-    """Inputs for ``skus`` (``None`` = every product) with kits expanded to their components."""
+def load(uow: UnitOfWork, skus: Collection[Sku] | None, *, stored_shares: bool = True) -> Snapshot:
+    """Inputs for ``skus`` (``None`` = every product) with kits expanded to their components.
+
+    SKUs under a velocity policy carry the shares of their last rebalance (``stored_shares``;
+    a recompute rebalances them itself, see ``service.velocity``).
+    """
     groups = uow.products.groups(skus)
     bundles = uow.products.bundles()
     kits = {sku: flat_components(sku, bundles) for sku in groups if sku in bundles}
@@ -61,6 +66,8 @@ def load(uow: UnitOfWork, skus: Collection[Sku] | None) -> Snapshot:
         paused=uow.pauses.paused(skus),
     )
     inputs = {sku: build(sku, group, kits.get(sku, [])) for sku, group in groups.items()}
+    if stored_shares:
+        inputs = with_stored(uow, inputs)
     return Snapshot(inputs=inputs, listings=uow.listings.desired(skus), paused=build.paused)
 
 

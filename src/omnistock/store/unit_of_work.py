@@ -22,6 +22,7 @@ from omnistock.store.stock_repository import (
     SqlReservationRepository,
     SqlStockRepository,
 )
+from omnistock.store.velocity_repository import SqlVelocityRepository
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     reservations: SqlReservationRepository
     policies: SqlPolicyRepository
     pauses: SqlPauseRepository
+    velocity: SqlVelocityRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.reservations = SqlReservationRepository(conn)
         self.policies = SqlPolicyRepository(conn)
         self.pauses = SqlPauseRepository(conn)
+        self.velocity = SqlVelocityRepository(conn)
         return self
 
     def __exit__(
