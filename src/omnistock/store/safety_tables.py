@@ -8,6 +8,7 @@ They share the store's ``metadata`` so the migration-vs-models check covers them
 - ``safety_channel_pauses`` — the pause switch per channel account (``*`` = every channel).
 - ``safety_feed_history`` — one row per stock import attempt per source: when, how many SKUs,
   accepted or the problem; the usual SKU count and staleness are read from it.
+- ``safety_source_skus`` — when each stock source last reported each SKU (stale SKUs).
 - ``safety_notifications`` — the sent log (``domain.incidents.SentRecord`` rows).
 - ``safety_notify_retries`` — notifications waiting for a retry (key → earliest time).
 - ``safety_incident_events`` — audit of incidents and holds: who did what, when.
@@ -29,6 +30,7 @@ __all__ = [
     "safety_incident_events",
     "safety_notifications",
     "safety_notify_retries",
+    "safety_source_skus",
 ]
 
 TS = DateTime(timezone=True)
@@ -86,6 +88,15 @@ safety_feed_history = Table(
     Column("accepted", Boolean, nullable=False),
     Column("problem", String(16)),
     Index(None, "source", "imported_at"),
+)
+
+safety_source_skus = Table(
+    "safety_source_skus",
+    metadata,
+    Column("source", String(200), primary_key=True),
+    Column("sku", String(64), primary_key=True),
+    Column("reported_at", TS, nullable=False),
+    Index(None, "source", "reported_at"),
 )
 
 safety_notifications = Table(
