@@ -10,7 +10,10 @@ other channels' listings dirty, so the next dispatcher pass pushes the decrease.
 An account with a :class:`~omnistock.service.orders_signals.SaleWatch` (Amazon) is also polled
 **at once**, before its interval, when one of its listings near the last units shows fewer
 units than expected — a sale its slow order feed has not reported yet (one poll per drop; none
-while the account is backing off a 429).
+while the account is backing off a 429). A feed with a :class:`PollQuota` (Amazon's documented
+``searchOrders`` plan) is never asked more often than the plan allows, counted here: regular
+polls wait while only the calls kept for early polls are left. Both come from the feed
+(``sale_watch``, ``poll_quota``) unless the ``PolledFeed`` gives them.
 """
 
 from __future__ import annotations
