@@ -244,7 +244,7 @@ def test_operator_acknowledges_and_resolves_an_incident(operator, seeded) -> Non
         "/dashboard/incidents", data={"id": incident.id, "action": "ack", "csrf": token}
     )
     assert acked.status_code == 303
-    assert "acknowledged" in operator.get("/dashboard/incidents").text
+    assert "<td>potwierdzony</td>" in operator.get("/dashboard/incidents").text  # acknowledged
     operator.post(
         "/dashboard/incidents", data={"id": incident.id, "action": "resolve", "csrf": token}
     )

@@ -99,3 +99,18 @@ def test_section_names_in_the_navigation_are_translated(viewer) -> None:
     for key in SECTIONS:
         assert f">{LABELS['en'][key]}</a>" in english
         assert f">{LABELS['pl'][key]}</a>" in polish
+
+
+def test_every_state_value_shown_has_a_label() -> None:
+    """Breaker, severity, incident state and kind, and hold reason are shown through labels."""
+    from omnistock.domain.incidents import IncidentKind, IncidentState, Severity
+    from omnistock.domain.safety.guard import HoldReason
+    from omnistock.sync.breaker import BreakerStatus
+
+    keys = {f"breaker_{v}" for v in BreakerStatus} | {f"severity_{v}" for v in Severity}
+    keys |= {f"state_{v}" for v in IncidentState} | {f"kind_{v}" for v in IncidentKind}
+    keys |= {f"reason_{v}" for v in HoldReason}
+    assert missing_labels(keys) == {"pl": [], "en": []}
+    templates = " ".join(p.read_text(encoding="utf-8") for p in TEMPLATES.glob("*.html"))
+    for prefix in ("breaker_", "severity_", "state_", "kind_", "reason_"):
+        assert f't["{prefix}" ~' in templates, prefix
