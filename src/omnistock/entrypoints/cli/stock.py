@@ -11,7 +11,6 @@ from omnistock.domain.ids import DEFAULT_WAREHOUSE, Sku, WarehouseId
 from omnistock.domain.ledger import parse_observed_at
 from omnistock.entrypoints.cli import render, values
 from omnistock.entrypoints.cli.context import open_app
-from omnistock.entrypoints.cli.safety import feed_gate
 from omnistock.service import stock
 
 ACTOR = "cli"
@@ -131,6 +130,8 @@ def stock_import(
     Rows older than the stored count of their SKU and warehouse (--observed-at) are skipped
     and listed; the others apply.
     """
+    from omnistock.entrypoints.cli.safety import feed_gate  # the guard: only stock import needs it
+
     text = values.read_text(file)
     seen = parse_observed_at(observed_at) if observed_at is not None else None
     with open_app(ctx) as app, render.progress("importing stock", values.data_rows(text)) as bar:
