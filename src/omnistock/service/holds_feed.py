@@ -10,8 +10,9 @@
    value before this import — orders explaining drops). If any account's set trips the mass
    rule, every account's changes of this import wait in **one** hold (listings ``held``), with
    one critical incident — committed with the import, or not at all;
-3. ``accepted`` — after the commit: the feed is recorded in the source's history and the
-   source's older pending holds are re-confirmed or superseded.
+3. ``accepted`` — after the commit: the feed is recorded in the source's history, with when it
+   reported each SKU (a SKU it stops reporting keeps its value and becomes stale, never 0), and
+   the source's older pending holds are re-confirmed or superseded.
 
 The dispatcher's guard still judges every change-set before it leaves (``holds_guard``): a mass
 drop that builds up at push time on one account is held for that account.
@@ -202,9 +203,17 @@ class FeedGate:
         return hold
 
     def accepted(
-        self, *, source: str, import_id: str, count: int, produced_at: datetime, now: datetime
+        self,
+        *,
+        source: str,
+        import_id: str,
+        count: int,
+        produced_at: datetime,
+        now: datetime,
+        skus: frozenset[Sku] = frozenset(),
     ) -> list[Hold]:
-        """Record the accepted feed; pending holds of the source are re-confirmed."""
+        """Record the accepted feed and the SKUs it reported; re-confirm the source's holds."""
+        self.safety.record_reported(source, skus, at=produced_at)
         self.safety.add_feed(
             source=source,
             import_id=import_id,

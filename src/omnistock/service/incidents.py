@@ -139,7 +139,8 @@ def heartbeat_occurrences(
 def stale_source_occurrences(
     safety: SafetyStore, *, now: datetime, settings: WatchSettings
 ) -> list[Occurrence]:
-    """Stock sources with no accepted import within ``source_max_age`` (stale, not zero)."""
+    """Stock sources with no accepted import within ``source_max_age``, or whose imports stopped
+    reporting some SKUs for that long (stale: the last values stay, never 0)."""
     if settings.source_max_age is None:
         return []
     found: list[Occurrence] = []
@@ -147,4 +148,6 @@ def stale_source_occurrences(
         if now - last > settings.source_max_age:
             counts = safety.feeds(source, accepted_only=True, limit=1)
             found.append(stale_source(source, counts[0].sku_count if counts else 0))
+        elif stale := safety.stale_sku_count(source, before=now - settings.source_max_age):
+            found.append(stale_source(source, stale))
     return found

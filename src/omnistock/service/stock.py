@@ -211,7 +211,14 @@ class FeedGate(Protocol):
     ) -> object: ...
 
     def accepted(
-        self, *, source: str, import_id: str, count: int, produced_at: datetime, now: datetime
+        self,
+        *,
+        source: str,
+        import_id: str,
+        count: int,
+        produced_at: datetime,
+        now: datetime,
+        skus: frozenset[Sku],
     ) -> object: ...
 
 
@@ -257,9 +264,14 @@ def import_stock(
             gate.judge(uow, before, import_id=import_id, now=now)
         uow.commit()
     if gate is not None:
-        count = len({r.sku for r in rows})
+        skus = frozenset(r.sku for r in rows)
         gate.accepted(
-            source=source, import_id=import_id, count=count, produced_at=produced, now=now
+            source=source,
+            import_id=import_id,
+            count=len(skus),
+            produced_at=produced,
+            now=now,
+            skus=skus,
         )
     return ImportSummary(
         rows=len(rows),

@@ -8,7 +8,7 @@ audited in the same transaction; never check-then-act.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -23,8 +23,9 @@ from omnistock.store.safety_tables import (
     safety_feed_history,
     safety_heartbeats,
     safety_incident_events,
+    safety_source_skus,
 )
-from omnistock.store.sql import upsert
+from omnistock.store.sql import chunks, upsert
 
 __all__ = ["ALL_CHANNELS", "FeedRecord", "SafetyStore"]
 
@@ -151,6 +152,20 @@ class SafetyStore:
         )
         with self._tx() as conn:
             return {r[0]: _ts(r[1]) for r in conn.execute(query).all()}
+
+    def record_reported(self, source: str, skus: Iterable[str], *, at: datetime) -> None:
+        """The source reported these SKUs at ``at`` (an accepted import)."""
+        rows = [{"source": source, "sku": sku, "reported_at": at} for sku in sorted(set(skus))]
+        with self._tx() as conn:
+            for part in chunks(rows):
+                upsert(conn, safety_source_skus, part, keys=["source", "sku"])
+
+    def stale_sku_count(self, source: str, *, before: datetime) -> int:
+        """SKUs the source reported once but not since ``before`` (stale: unknown, never 0)."""
+        S = safety_source_skus.c
+        query = select(func.count()).where(S.source == source, S.reported_at < before)
+        with self._tx() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def latest_import(self, *, since: datetime) -> str | None:
         """The id of the newest accepted import at or after ``since`` (any source)."""

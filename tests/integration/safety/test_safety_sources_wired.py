@@ -101,3 +101,21 @@ def test_pause_and_resume_are_audited(engine, synced) -> None:
         ("paused", "anna"),
         ("resumed", "piotr"),
     ]
+
+
+def test_skus_a_source_stops_reporting_become_stale_not_zero(engine, synced) -> None:
+    stock, fake, clock, worker, parts, tick = synced
+    tick.settings = WatchSettings(source_max_age=timedelta(hours=26))
+    skus = sorted(stock)
+    reported = {s: stock[s] for s in skus[2:]}  # two SKUs dropped out of the ERP's export
+    import_feed(engine, parts, feed(reported), clock.now())
+    worker.run_once()
+    assert parts.incidents.incidents() == []  # last reported 2 h ago: not stale yet
+    clock.advance(timedelta(hours=25))
+    import_feed(engine, parts, feed(dict(reversed(list(reported.items())))), clock.now())
+    worker.run_once()
+    (incident,) = parts.incidents.incidents()
+    assert (incident.kind, incident.subject) == (IncidentKind.STALE_SOURCE, "erp")
+    assert incident.detail.startswith("2 SKUs not reported")
+    assert _desired(engine) == stock  # their last values stay
+    assert {s: fake.quantity(f"o-{s}") for s in skus[:2]} == {s: stock[s] for s in skus[:2]}
