@@ -53,3 +53,11 @@ def test_rejects_invalid_nip_naming_the_field(text: str) -> None:
     with pytest.raises(InvalidValue) as caught:
         parse_nip(text, field="buyer.nip")
     assert caught.value.field == "buyer.nip"
+
+
+def test_an_invalid_nip_is_not_echoed_in_the_error() -> None:
+    """A sole trader's NIP is personal data; the error goes to logs, invoices.error, incidents."""
+    with pytest.raises(InvalidValue) as caught:
+        parse_nip("526-104-08-29", field="buyer.nip")
+    assert caught.value.field == "buyer.nip"
+    assert "526" not in str(caught.value)

@@ -33,13 +33,14 @@ def nip_is_valid(text: str) -> bool:
 def parse_nip(text: str | None, *, field: str) -> str:
     """The compact NIP, or ``InvalidValue(field=…)`` if missing, malformed or with a bad checksum.
 
-    Also enforces the FA(3) pattern (no leading 0, no ``x00`` in positions 2–3).
+    Also enforces the FA(3) pattern (no leading 0, no ``x00`` in positions 2–3). Messages never
+    echo the value: a sole trader's NIP is personal data, and errors reach logs and incidents.
     """
     if text is None or not text.strip():
         raise InvalidValue("NIP is missing", field=field)
     digits = compact_nip(text)
     if not nip_is_valid(digits):
-        raise InvalidValue(f"{text!r} is not a valid NIP (10 digits, check digit)", field=field)
+        raise InvalidValue("not a valid NIP (10 digits, check digit)", field=field)
     if not _FA3_PATTERN.fullmatch(digits):
-        raise InvalidValue(f"{text!r} is not a NIP the FA(3) schema accepts", field=field)
+        raise InvalidValue("not a NIP the FA(3) schema accepts", field=field)
     return digits

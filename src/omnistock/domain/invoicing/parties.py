@@ -80,7 +80,7 @@ class EuVatId:
             raise InvalidValue(f"{country!r} is not an EU VAT country code", field="buyer.eu_vat")
         number = re.sub(r"[\s\-.]", "", self.number).upper().removeprefix(country)
         if not _EU_VAT_NUMBER.fullmatch(number):
-            raise InvalidValue(f"{self.number!r} is not an EU VAT number", field="buyer.eu_vat")
+            raise InvalidValue("not an EU VAT number", field="buyer.eu_vat")
         object.__setattr__(self, "country", country)
         object.__setattr__(self, "number", number)
 
