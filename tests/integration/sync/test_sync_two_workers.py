@@ -68,7 +68,7 @@ def test_two_worker_processes_never_push_one_account_at_once_and_share_one_budge
         "OMNISTOCK_FAKE_PUSH_LOG": str(log),
     }
     url = engine.url.render_as_string(hide_password=False)
-    cli = [sys.executable, "-m", "omnistock", "--db", url, "worker", "--interval", "0.02"]
+    cli = [sys.executable, "-m", "omnistock", "--db", url, "worker", "--interval", "0.2"]
     workers = [subprocess.Popen(cli, env=env) for _ in range(2)]
     try:
 
@@ -76,7 +76,11 @@ def test_two_worker_processes_never_push_one_account_at_once_and_share_one_budge
             pushes = _pushes(log)
             return len({p["pid"] for p in pushes}) == 2 and sum(p["size"] for p in pushes) >= 60
 
-        _wait_for(both_pushed_beyond_the_burst, "both workers to push past the first burst")
+        try:
+            _wait_for(both_pushed_beyond_the_burst, "both workers to push past the first burst")
+        except AssertionError as exc:
+            seen = [(p["pid"], p["size"]) for p in _pushes(log)]
+            raise AssertionError(f"{exc}: pushes {seen}, states {db.states()}") from None
     finally:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)
