@@ -22,14 +22,14 @@ from typing import Annotated, Any
 
 import typer
 
-from omnistock.bootstrap import App, channel_accounts
-from omnistock.channels.base import ChannelError
+from omnistock.bootstrap import App, channel_accounts, order_polling
 from omnistock.channels.configured import ChannelAccount
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
 from omnistock.privacy.sealing import Sealer
+from omnistock.service.order_polling import OrderPolling
 from omnistock.service.order_ports import OrderFeed
 from omnistock.service.order_privacy import ContactPolicy, PrivacySealer
 from omnistock.service.orders import import_channel, list_orders, show_order
@@ -158,34 +158,30 @@ def orders_watch(
 ) -> None:
     """Import the orders of every order-taking channel account, round after round.
 
-    A channel that fails (down, rate-limited) is reported and retried next round; its cursor
-    has not moved, so nothing is lost.
+    Each account is imported when its own interval is due (``order_poll_s``; Amazon within its
+    searchOrders plan, at once when a listing shows a sale not imported yet), exactly as the
+    worker does. A channel that fails (down, rate-limited) is reported and retried later; its
+    cursor has not moved, so nothing is lost.
     """
-    with open_app(ctx, migrate=True) as app:
-        with _accounts(app) as accounts:
-            names = sorted(name for name, account in accounts.items() if account.feed)
-        while True:
-            for name in names:
-                _watch_one(app, name)
+    with open_app(ctx, migrate=True) as app, _accounts(app) as accounts:
+        polling = order_polling(app, accounts, os.environ)
+        while polling is not None:
+            _watch_round(polling, app.clock.now())
             if once:
                 return
             time.sleep(interval)
 
 
-def _watch_one(app: App, name: str) -> None:
-    try:
-        with _feed(app, name) as feed:
-            summary = import_channel(
-                lambda: OrderUnitOfWork(app.engine),
-                feed,
-                sealer=_sealer(app),
-                contacts=_contacts(app),
-                clock=app.clock,
-            )
-    except ChannelError as exc:
-        render.error(f"{name}: {type(exc).__name__} (retried next round)")
-        return
-    render.note(f"{name}: {summary.seen} seen, {summary.created} new, {summary.changed} changed")
+def _watch_round(polling: OrderPolling, now: datetime) -> None:
+    before = dict(polling.next_at)
+    polling(now)
+    for name, last in sorted(polling.last.items()):
+        if polling.next_at.get(name) == before.get(name):
+            continue  # not polled this round
+        if isinstance(last, str):
+            render.error(f"{name}: {last} (retried later)")
+        else:
+            render.note(f"{name}: {last.seen} seen, {last.created} new, {last.changed} changed")
 
 
 def _time(text: str) -> datetime:
