@@ -165,6 +165,8 @@ def orders_watch(
     """
     with open_app(ctx, migrate=True) as app, _accounts(app) as accounts:
         polling = order_polling(app, accounts, os.environ)
+        if polling is None:
+            render.note("no order-taking channel account in [channels]: nothing to watch")
         while polling is not None:
             _watch_round(polling, app.clock.now())
             if once:
