@@ -67,12 +67,22 @@ def rebalanced(
     sales = uow.velocity.recent_sales(None if every_sku else wanted, since=now - longest)
     stored = uow.velocity.shares(None if every_sku else wanted)
     fresh: Shares = {}
+    same: dict[object, dict[ChannelId, Decimal]] = {}  # SKUs without sales share answers
     for sku, inp in wanted.items():
         limits = inp.policy.velocity
         since = now - sales_window(limits)
         recent = [sale for sale in sales.get(sku, ()) if sale.at >= since]
         weights = weighted_sales(recent, now=now, half_life_days=limits.half_life_days)
-        fresh[sku] = rebalance_shares(weights, stored.get(sku, {}), inp.channels, limits)
+        previous = stored.get(sku, {})
+        key: tuple[object, ...] = (
+            tuple(sorted(weights.items())),
+            tuple(sorted(previous.items())),
+            limits,
+            tuple(inp.channels),
+        )
+        if key not in same:
+            same[key] = rebalance_shares(weights, previous, inp.channels, limits)
+        fresh[sku] = same[key]
     changed = {s: v for s, v in fresh.items() if v != _kept(stored.get(s, {}), v)}
     if changed:
         uow.velocity.set_shares(changed, at=now)
