@@ -46,6 +46,7 @@ __all__ = [
     "last_attempt_at",
     "last_heartbeat_at",
     "read_figures",
+    "recent_sync_incidents",
     "sales_of",
 ]
 
@@ -131,6 +132,18 @@ def sales_of(engine: Engine, sku: str) -> list[tuple[str, datetime, int]]:
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [(str(ch), at, int(units)) for ch, seen, units in rows if (at := _aware(seen))]
+
+
+def recent_sync_incidents(engine: Engine, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest ``limit`` dead-item records of the sync engine, newest first."""
+    c = sync_incidents.c
+    query = (
+        select(c.created_at, c.channel, c.offer_id, c.kind, c.message)
+        .order_by(c.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def _aware(value: object) -> datetime | None:

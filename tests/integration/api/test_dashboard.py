@@ -270,3 +270,16 @@ def test_sku_page_charts_sales_per_channel(viewer, seeded) -> None:
     assert page.count('<polyline fill="none" stroke="#') == 3  # stock + two channels
     assert "allegro: sold 2" in page  # the cancelled order's 5 units are not sales
     assert "sklep: sold 1" in page
+
+
+def test_failed_pushes_section_shows_the_newest_hundred_first(viewer, seeded) -> None:
+    now = seeded.clock.now()
+    rows = [{"channel": "allegro", "offer_id": f"o{n}", "kind": "sync_dead", "message": f"m{n}",
+             "created_at": now} for n in range(105)]  # fmt: skip
+    with seeded.engine.begin() as conn:
+        conn.execute(insert(sync_incidents), rows)
+    html = viewer.get("/dashboard/section/sync_dead").text
+    body = html.split('id="section-sync_dead"')[1]
+    assert body.count("<tr><td>") == 100
+    assert body.index("<td>o104</td>") < body.index("<td>o103</td>")
+    assert "<td>o4</td>" not in body

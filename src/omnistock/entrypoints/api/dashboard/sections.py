@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from omnistock.store.sync_repository import SyncStore
+from omnistock.store.operations_repository import recent_sync_incidents
 
 __all__ = ["SECTIONS", "Section", "SectionContext", "SectionData", "safe_load"]
 
@@ -55,11 +55,10 @@ class Section:
 
 
 def sync_incidents(engine: Engine) -> SectionData:
-    """Dead sync items recorded by the sync engine (newest 100)."""
-    rows = SyncStore(engine).incidents()[-100:]
+    """Dead sync items recorded by the sync engine (newest 100, newest first)."""
     cells = [
         (r["created_at"], r["channel"], r["offer_id"] or "", r["kind"], r["message"])
-        for r in reversed(rows)
+        for r in recent_sync_incidents(engine, 100)
     ]
     return SectionData(
         configured=True,
