@@ -181,13 +181,22 @@ class Bench:
         return out
 
     def one_pass(self) -> None:
-        """A worker pass, then the pass interval (idle: skipped on every clock)."""
+        """A worker pass, then the pass interval (idle: skipped on every clock).
+
+        When every channel with work left is only waiting for its budget (nothing in flight, no
+        new events while converging), the passes until the earliest budget frees could do
+        nothing: that wait is skipped too, in whole pass intervals.
+        """
         runs = self.worker.run_once()
+        waits = [r.budget_wait_s for r in runs if r.budget_wait_s > 0]
         if self.args.fake:  # virtual time: jump over budget waits as well
-            waits = [r.budget_wait_s for r in runs if r.budget_wait_s > 0]
             self.channels.advance(max(PASS_S, min(waits)) if waits else PASS_S)
-        else:
-            self.channels.advance(PASS_S)
+            return
+        waiting = {r.channel for r in runs if r.budget_wait_s > 0}
+        busy = self.busy_channels()
+        idle = bool(busy) and set(busy) <= waiting
+        idle = idle and not any(self.store.state_counts(n).get("in_flight") for n in busy)
+        self.channels.advance(max(PASS_S, math.ceil(min(waits))) if idle else PASS_S)
 
     def converge(self, max_passes: int = 100_000) -> None:
         """Passes until no channel has work; notes when each channel settled."""
