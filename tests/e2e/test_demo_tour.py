@@ -72,6 +72,18 @@ def test_all_zero_feed_is_held_not_pushed_and_alerted(
     assert sorted(c[0] for c in held_on) == ["allegro-main", "amazon-pl", "facebook", "sklep"]
 
 
+def test_compliance_run_is_stored_for_the_dashboard(
+    summary: dict[str, Any], run: tuple[Path, Result]
+) -> None:
+    with sqlite3.connect(run[0] / "omnistock.db") as db:
+        runs = db.execute("select source, checked from compliance_runs").fetchall()
+        found = db.execute("select count(*) from compliance_results").fetchone()[0]
+    assert len(runs) == 1
+    assert runs[0][0] == "demo"
+    assert runs[0][1] > 0  # the Allegro sandbox's offers were read and checked
+    assert found >= summary["compliance_violations"]
+
+
 def test_folder_stays_for_the_cli(run: tuple[Path, Result], omnistock: Any) -> None:
     folder = run[0]
     assert (folder / "omnistock.db").is_file()

@@ -96,17 +96,24 @@ def invoices(tour: Tour) -> tuple[int, int]:
 
 
 def check_compliance(tour: Tour, today: date) -> int:
-    """Violations (in force) of the shipped Allegro rule pack on the Allegro sandbox's offers."""
+    """Violations (in force) of the shipped Allegro rule pack on the Allegro sandbox's offers.
+
+    The run is stored as the worker's daily run would be, so the dashboard and
+    ``GET /api/v1/compliance`` show it.
+    """
     from omnistock.compliance.allegro_reader import AllegroOfferReader
     from omnistock.compliance.service import allegro_snapshot, check_listings, select_packs
+    from omnistock.store.compliance_repository import save_run
 
     pair = FileTokenStore(tour.stage.folder / "allegro-main-tokens.json").load()
     if pair is None:
         return 0
     with AllegroOfferReader(tour.stage.url("allegro"), pair.access_token) as reader:
         snapshot = allegro_snapshot(reader, today)
-    report = check_listings([], select_packs("allegro"), today, 30, snapshot.listings)
-    return len(snapshot.merge_into(report).violations)
+    packs = select_packs("allegro")
+    report = snapshot.merge_into(check_listings([], packs, today, 30, snapshot.listings))
+    save_run(tour.app.engine, report, packs=packs, ran_at=tour.clock.now(), source="demo")
+    return len(report.violations)
 
 
 def measure(tour: Tour) -> dict[str, Any]:
