@@ -148,6 +148,36 @@ class IncidentStore:
                 [audit_row("incident", incident.id, incident.state.value, actor, now)],
             )
 
+    def resolve_kinds(
+        self,
+        kinds: Sequence[str],
+        *,
+        by: str,
+        now: datetime,
+        conn: Connection | None = None,
+    ) -> int:
+        """Resolve every unresolved incident of ``kinds``, audited (as ``save_state`` does).
+
+        With ``conn`` in the caller's open transaction (a hold decision resolves the hold
+        incidents in the same transaction). Returns how many were resolved.
+        """
+        if conn is None:
+            with self._tx() as tx:
+                return self.resolve_kinds(kinds, by=by, now=now, conn=tx)
+        c = incidents.c
+        resolved = IncidentState.RESOLVED.value
+        ids = list(
+            conn.execute(
+                select(c.id).where(c.kind.in_(list(kinds)), c.state != resolved).order_by(c.id)
+            ).scalars()
+        )
+        for part in chunks(ids):
+            conn.execute(incidents.update().where(c.id.in_(part)).values(state=resolved))
+        if ids:
+            events = [audit_row("incident", i, resolved, by, now) for i in ids]
+            conn.execute(insert(safety_incident_events), events)
+        return len(ids)
+
     def _with_trail(self, conn: Connection, incident: Incident) -> Incident:
         if incident.state is IncidentState.OPEN:
             return incident
