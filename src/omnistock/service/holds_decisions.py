@@ -1,8 +1,9 @@
 """Decisions on holds: a person approves or rejects, or the source's next import re-confirms.
 
-Each decision and what it does to the held listings is **one transaction**
-(``SafetyStore.transaction()``): a failure between the two rolls both back, so a hold is never
-approved while its listings stay held, nor its listings released while it stays pending. A hold
+Each decision, what it does to the held listings and the resolution of the hold incidents (once
+no hold is pending) are **one transaction** (``SafetyStore.transaction()``): a failure between
+them rolls all back, so a hold is never approved while its listings stay held, nor its listings
+released while it stays pending. A hold
 covering several channel accounts (made by a stock import) is decided as one unit.
 
 - approve: items whose desired is still the held value go out (``approved``, not guarded
@@ -23,7 +24,6 @@ from datetime import datetime
 from omnistock.domain.errors import Conflict
 from omnistock.domain.incidents import IncidentKind
 from omnistock.domain.safety import Hold, HoldStatus, approve, reconfirm, reject
-from omnistock.service.incidents import resolve_kind
 from omnistock.store.incident_repository import IncidentStore
 from omnistock.store.safety_holds import HoldRows
 from omnistock.store.safety_repository import SafetyStore
@@ -57,7 +57,7 @@ def approve_hold(
         decided = approve(rows.get(hold_id), by=by, now=now, note=note)
         rows.decide(decided)
         _let_go(rows, decided, now=now, send=True)
-    _settle_incidents(safety, incidents, by=by, now=now)
+        _settle_incidents(rows, incidents, by=by, now=now)
     return decided
 
 
@@ -76,7 +76,7 @@ def reject_hold(
         decided = reject(rows.get(hold_id), by=by, now=now, note=note)
         rows.decide(decided)
         _let_go(rows, decided, now=now, send=False)
-    _settle_incidents(safety, incidents, by=by, now=now)
+        _settle_incidents(rows, incidents, by=by, now=now)
     return decided
 
 
@@ -98,18 +98,21 @@ def reconfirm_holds(
         if not pending.cause.startswith(f"import:{source}:") or pending.cause == import_id:
             continue
         try:
-            result = _reconfirm_one(safety, pending.id, import_id, now, enabled)
+            result = _reconfirm_one(safety, incidents, pending.id, import_id, now, enabled)
         except Conflict:
             continue  # a person decided it meanwhile: their decision stands
         if result is not None:
             decided.append(result)
-    if decided:
-        _settle_incidents(safety, incidents, by=f"source:{import_id}", now=now)
     return decided
 
 
 def _reconfirm_one(
-    safety: SafetyStore, hold_id: str, import_id: str, now: datetime, enabled: bool
+    safety: SafetyStore,
+    incidents: IncidentStore,
+    hold_id: str,
+    import_id: str,
+    now: datetime,
+    enabled: bool,
 ) -> Hold | None:
     """Re-decide one pending hold against the desired values now stored (one transaction)."""
     with safety.transaction() as rows:
@@ -127,6 +130,7 @@ def _reconfirm_one(
             return None
         rows.decide(result)
         _let_go(rows, result, now=now, send=result.status is HoldStatus.AUTO_CLEARED)
+        _settle_incidents(rows, incidents, by=f"source:{import_id}", now=now)
         return result
 
 
@@ -163,9 +167,7 @@ def _let_go(rows: HoldRows, hold: Hold, *, now: datetime, send: bool) -> None:
             rows.unhold(channel, sorted(free), now=now)
 
 
-def _settle_incidents(
-    safety: SafetyStore, incidents: IncidentStore, *, by: str, now: datetime
-) -> None:
-    """With no hold pending any more, the hold incidents are resolved."""
-    if not safety.holds(status=HoldStatus.PENDING):
-        resolve_kind(incidents, HOLD_KINDS, by=by, now=now)
+def _settle_incidents(rows: HoldRows, incidents: IncidentStore, *, by: str, now: datetime) -> None:
+    """With no hold pending any more, the hold incidents are resolved (same transaction)."""
+    if not rows.pending_count():
+        incidents.resolve_kinds([k.value for k in HOLD_KINDS], by=by, now=now, conn=rows.conn)

@@ -83,6 +83,11 @@ class HoldRows:
             query = query.where(H.channel == channel)
         return [self._hold(r) for r in self.conn.execute(query).all()]
 
+    def pending_count(self) -> int:
+        H = safety_holds.c
+        query = select(func.count()).where(H.status == HoldStatus.PENDING.value)
+        return int(self.conn.execute(query).scalar_one())
+
     def decide(self, decided: Hold) -> None:
         """Store a decision on a pending hold (``Conflict`` if someone decided first)."""
         H = safety_holds.c

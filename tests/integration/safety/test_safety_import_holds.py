@@ -18,6 +18,7 @@ from omnistock.domain.incidents import IncidentKind, IncidentState, Severity
 from omnistock.domain.safety import HoldScope, HoldStatus
 from omnistock.service.clock import FixedClock
 from omnistock.service.holds import approve_hold, reject_hold
+from omnistock.store.incident_repository import IncidentStore
 from omnistock.store.safety_holds import HoldRows
 from omnistock.store.sync_tables import sync_listing_state
 from omnistock.store.tables import listings
@@ -300,3 +301,25 @@ def test_rejecting_changes_to_never_pushed_listings_restores_the_last_desired(en
     }
     worker.run_once()  # the good values go out, never the zeros
     assert all(_shown(f, stock) == stock for f in fakes.values())
+
+
+def test_a_failure_resolving_the_incident_rolls_back_the_decision(
+    engine, two, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stock, _fakes, clock, _worker, parts = two
+    import_feed(engine, parts, feed(dict.fromkeys(stock, 0)), clock.now())
+    (hold,) = parts.safety.holds()
+
+    def crash(*args: object, **kw: object) -> int:
+        raise RuntimeError("crash")
+
+    monkeypatch.setattr(IncidentStore, "resolve_kinds", crash)
+    with pytest.raises(RuntimeError):
+        approve_hold(parts.safety, parts.sync, parts.incidents, hold.id, by="anna", now=clock.now())
+    assert parts.safety.hold(hold.id).status is HoldStatus.PENDING
+    assert set(_states(engine).values()) == {"held"}
+    assert parts.incidents.incidents()[0].state is IncidentState.OPEN
+    monkeypatch.undo()
+    approve_hold(parts.safety, parts.sync, parts.incidents, hold.id, by="anna", now=clock.now())
+    (incident,) = parts.incidents.incidents()
+    assert (incident.state, incident.resolved_by) == (IncidentState.RESOLVED, "anna")
