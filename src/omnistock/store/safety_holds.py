@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from omnistock.domain.errors import Conflict
 from omnistock.domain.ids import ChannelId, Sku
@@ -249,14 +249,9 @@ class HoldRows:
         return {(r.channel, r.offer_id): r.desired for r in self.conn.execute(query)}
 
     def listing_rows(self) -> list[Any]:
-        """``channel, offer_id, sku, desired, last_pushed, observed_at, state`` of every listing."""
+        """``channel, offer_id, sku, desired, last_pushed`` of every listing."""
         L = listings.c
-        joined = listings.outerjoin(
-            LS, and_(LS.c.channel == L.channel, LS.c.offer_id == L.offer_id)
-        )
-        query = select(
-            L.channel, L.offer_id, L.sku, L.desired, L.last_pushed, L.observed_at, LS.c.state
-        ).select_from(joined)
+        query = select(L.channel, L.offer_id, L.sku, L.desired, L.last_pushed)
         return list(self.conn.execute(query).all())
 
     def baseline(self, channel: str, *, since: datetime) -> list[ActiveListing]:
