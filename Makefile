@@ -36,7 +36,7 @@ system-deps:
 	  || echo "warning: could not install chromium/fonts-dejavu-core (need root and apt)"
 
 test: lint system-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
