@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
-from fractions import Fraction
+from math import lcm
 
 from omnistock.domain.errors import InvalidValue
 from omnistock.domain.ids import ChannelId
@@ -86,11 +86,7 @@ def rebalance_shares(
     highs: dict[ChannelId, Decimal] = {}
     for ch in names:
         lows[ch], highs[ch] = _bounds(previous.get(ch), floor, limits)
-    target = _targets(weights, names, Fraction(floor))
-    shares = {ch: min(max(target[ch], Fraction(lows[ch])), Fraction(highs[ch])) for ch in names}
-    shares = _fit(shares, {ch: Fraction(v) for ch, v in lows.items()})
-    shares = _fit(shares, dict.fromkeys(names, Fraction(floor)))
-    return {ch: _round_down(shares[ch], lows[ch], floor) for ch in names}
+    return _solve(weights, names, floor, lows, highs)
 
 
 def _bounds(
@@ -107,35 +103,74 @@ def _bounds(
     return stepped_low, stepped_high
 
 
-def _targets(
-    weights: Mapping[ChannelId, Decimal], names: list[ChannelId], floor: Fraction
-) -> dict[ChannelId, Fraction]:
-    history = {ch: Fraction(weights[ch]) for ch in names if weights.get(ch, Decimal(0)) > 0}
-    if not history:  # nothing sold anywhere yet: the sales mix says nothing, share evenly
-        return dict.fromkeys(names, Fraction(1, len(names)))
-    total = sum(history.values(), Fraction(0))
-    mass = 1 - floor * (len(names) - len(history))
-    return {ch: mass * history[ch] / total if ch in history else floor for ch in names}
+class _Scale:
+    """Exact arithmetic on integers: a value ``x`` is the integer ``x · den`` (one common
+    denominator for every share, bound and target, raised when a step needs it)."""
+
+    def __init__(self, values: Sequence[Decimal]) -> None:
+        self.unit = lcm(*(v.as_integer_ratio()[1] for v in values))
+
+    def of(self, value: Decimal) -> int:
+        n, d = value.as_integer_ratio()
+        return n * (self.unit // d)
+
+
+def _solve(
+    weights: Mapping[ChannelId, Decimal],
+    names: list[ChannelId],
+    floor: Decimal,
+    lows: Mapping[ChannelId, Decimal],
+    highs: Mapping[ChannelId, Decimal],
+) -> dict[ChannelId, Decimal]:
+    """Clamp the targets into [low, high], fit the sum under 1, round down to 6 places."""
+    history = {ch: weights[ch] for ch in names if weights.get(ch, Decimal(0)) > 0}
+    scale = _Scale([floor, *lows.values(), *highs.values(), *history.values()])
+    unit = scale.unit
+    if history:  # target = (1 − floor · channels without history) · weight / Σ weights
+        total = sum(scale.of(w) for w in history.values())
+        den = unit * total
+        mass = unit - scale.of(floor) * (len(names) - len(history))
+        target = {
+            ch: mass * scale.of(history[ch]) if ch in history else scale.of(floor) * total
+            for ch in names
+        }
+        factor = total
+    else:  # nothing sold anywhere yet: the sales mix says nothing, share evenly
+        den, factor = unit * len(names), len(names)
+        target = dict.fromkeys(names, unit)
+    low = {ch: scale.of(lows[ch]) * factor for ch in names}
+    high = {ch: scale.of(highs[ch]) * factor for ch in names}
+    shares = {ch: min(max(target[ch], low[ch]), high[ch]) for ch in names}
+    bottom = dict.fromkeys(names, scale.of(floor) * factor)
+    shares, den, grow = _fit(shares, low, den)
+    low = {ch: v * grow for ch, v in low.items()}
+    shares, den, grow = _fit(shares, {ch: v * grow for ch, v in bottom.items()}, den)
+    low = {ch: v * grow for ch, v in low.items()}
+    return {
+        ch: max(
+            Decimal(shares[ch] * 1_000_000 // den).scaleb(-6),
+            lows[ch] if shares[ch] >= low[ch] else floor,
+        )
+        for ch in names
+    }
 
 
 def _fit(
-    shares: dict[ChannelId, Fraction], lows: Mapping[ChannelId, Fraction]
-) -> dict[ChannelId, Fraction]:
-    """Lower shares toward ``lows`` in proportion to their slack until they sum to ≤ 1."""
-    excess = sum(shares.values(), Fraction(0)) - 1
+    shares: dict[ChannelId, int], lows: Mapping[ChannelId, int], den: int
+) -> tuple[dict[ChannelId, int], int, int]:
+    """Lower shares toward ``lows`` in proportion to their slack until they sum to ≤ 1.
+
+    Values are numerators over ``den``; returns the new shares, denominator and the factor
+    the denominator grew by.
+    """
+    excess = sum(shares.values()) - den
     if excess <= 0:
-        return shares
-    slack = {ch: max(s - lows[ch], Fraction(0)) for ch, s in shares.items()}
-    room = sum(slack.values(), Fraction(0))
+        return shares, den, 1
+    slack = {ch: max(s - lows[ch], 0) for ch, s in shares.items()}
+    room = sum(slack.values())
     if room <= excess:
-        return {ch: min(s, lows[ch]) for ch, s in shares.items()}
-    return {ch: s - excess * slack[ch] / room for ch, s in shares.items()}
-
-
-def _round_down(value: Fraction, low: Decimal, floor: Decimal) -> Decimal:
-    """``value`` to 6 places, rounded down but never below the bound it already respects."""
-    rounded = Decimal(math.floor(value * 1_000_000)).scaleb(-6)
-    return max(rounded, low if value >= Fraction(low) else floor)
+        return {ch: min(s, lows[ch]) for ch, s in shares.items()}, den, 1
+    return {ch: s * room - excess * slack[ch] for ch, s in shares.items()}, den * room, room
 
 
 def even_shares(channels: Sequence[ChannelId], limits: VelocityLimits) -> dict[ChannelId, Decimal]:
