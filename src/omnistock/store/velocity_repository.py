@@ -68,7 +68,7 @@ class SqlVelocityRepository:
             epoch = func.extract("epoch", column)
             return cast(func.floor(epoch / literal_column(str(_HOUR))), Integer)
         seconds = cast(func.strftime("%s", column), Integer)
-        return seconds / literal_column(str(_HOUR))
+        return seconds.op("/")(literal_column(str(_HOUR)))  # integer division on SQLite
 
     def shares(self, skus: Collection[Sku] | None) -> dict[Sku, dict[ChannelId, Decimal]]:
         """The last stored shares per SKU and channel account (``None`` = all SKUs)."""
