@@ -14,16 +14,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 
 from omnistock.bootstrap import App
 from omnistock.domain.errors import InvalidValue
 from omnistock.entrypoints.cli import render
 from omnistock.entrypoints.cli.context import open_app
-from omnistock.invoicing.ksef import KsefClient, KsefSettings
-from omnistock.invoicing.nbp import NBP_API, NbpApiSource
-from omnistock.invoicing.pdf import PdfInvoice, find_font, render_pdf
 from omnistock.privacy.keys import KeyConfigError
 from omnistock.privacy.sealing import Sealer
 from omnistock.service.invoice_config import InvoicingConfig
@@ -85,6 +81,10 @@ def invoice_issue(
     as_json: JsonFlag = False,
 ) -> None:
     """Issue the order's VAT invoice (or show the one it has)."""
+    import httpx  # imported by the commands that need them: start-up stays light
+
+    from omnistock.invoicing.nbp import NBP_API, NbpApiSource
+
     with open_app(ctx, migrate=True) as app, httpx.Client(timeout=10) as client:
         config = _config(app)
         base = str(app.settings.section("invoicing").get("nbp_url", NBP_API))
@@ -156,6 +156,8 @@ def invoice_pdf(
     ] = None,
 ) -> None:
     """Write the PDF visualisation (with the KSeF number and the KOD I QR code)."""
+    from omnistock.invoicing.pdf import PdfInvoice, find_font, render_pdf  # loads fpdf
+
     with open_app(ctx) as app:
         stored = find_invoice(_invoices(app), ref)
         qr_base = _config(app).qr_base
@@ -214,6 +216,8 @@ def invoice_send(
     as_json: JsonFlag = False,
 ) -> None:
     """Send issued, offline-pending and unconfirmed invoices to KSeF; store numbers and UPOs."""
+    from omnistock.invoicing.ksef import KsefClient, KsefSettings
+
     settings = KsefSettings.from_env(os.environ)
     if settings is None:
         raise InvalidValue("set OMNISTOCK_KSEF_NIP and OMNISTOCK_KSEF_TOKEN", field="ksef")
