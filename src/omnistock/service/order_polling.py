@@ -73,6 +73,20 @@ class PolledFeed:
     quota: PollQuota | None = None
 
 
+def _read(name: str, watch: SaleWatch, offers: list[str]) -> dict[str, int]:
+    """Each offer's quantity, read one by one (a failed read, retried once, only skips its
+    offer this time: a 5xx on one listing must not hide a sale on another)."""
+    shown: dict[str, int] = {}
+    for offer in offers * 2:
+        if offer in shown:
+            continue
+        try:
+            shown.update(watch.probe([offer]))
+        except ChannelError as exc:
+            log.warning("sale watch read failed: %s", type(exc).__name__, extra={"channel": name})
+    return shown
+
+
 def _with_feed_defaults(polled: PolledFeed) -> PolledFeed:
     """The feed's own request plan (``poll_quota``) and sale watch (``sale_watch``) unless the
     ``PolledFeed`` gives them (Amazon's feed carries both)."""
@@ -162,13 +176,7 @@ class OrderPolling:
         with self._uow() as uow:
             listings = uow.listings.list(ChannelId(name))
         expected = watched(listings, watch_at=watch.watch_at, max_offers=watch.max_offers)
-        if not expected:
-            return frozenset()
-        try:
-            return drops(expected, watch.probe(list(expected)))
-        except ChannelError as exc:
-            log.warning("sale watch read failed: %s", type(exc).__name__, extra={"channel": name})
-            return self.seen_drops.get(name, frozenset())
+        return drops(expected, _read(name, watch, list(expected)))
 
     def _poll(self, name: str, polled: PolledFeed, now: datetime) -> timedelta:
         every = timedelta(seconds=polled.every_s)

@@ -181,3 +181,22 @@ def test_a_429_empties_the_counted_bucket(
     assert polling.quiet_until["amazon"] == T0 + timedelta(seconds=180)
     polling(T0 + timedelta(seconds=180))  # 1 call refilled; waits for 5 more
     assert polling.next_at["amazon"] == T0 + timedelta(seconds=180 + 5 * 180)
+
+
+def test_a_failed_read_of_one_listing_does_not_hide_a_sale_on_another(
+    imports: list[Any],
+) -> None:
+    class Flaky(Probe):
+        def __call__(self, offers: Sequence[str]) -> Mapping[str, int]:
+            if offers == ["amz-2"]:
+                raise TransientChannelError("503", channel="amazon")
+            return super().__call__(offers)
+
+    probe = Flaky()
+    polling, store = _polling(probe)
+    store.rows = [_listing("amz-2", 1, 1), _listing("amz-1", 3, 3)]
+    polling(T0)
+    probe.shown["amz-1"] = 2
+    polling(T0 + timedelta(seconds=10))
+    assert len(imports) == 2  # amz-2 unreadable (tried twice), amz-1's sale still seen
+    assert probe.reads == 1  # amz-1 read once; amz-2 failed twice
