@@ -367,14 +367,20 @@ class Dispatcher:
         ]
         self.store.finish_batch(batch, outcomes, status="done", now=now)
         self.store.update_breaker(self.channel, self.config.breaker.on_success)
-        self.store.update_budget(self.channel, self._recovered_budget(now))
+        if self.adapter.capabilities.operations:  # the operation's own budget was used
+            op = self.operation_for(len(batch.items))
+            recover = self._recovered_budget(now, self._op_spec(op))
+            self.store.update_operation_budget(self.channel, op.name, recover)
+        else:
+            self.store.update_budget(self.channel, self._recovered_budget(now, self.spec))
         log.info("pushed batch", extra={"channel": self.channel, "batch_id": str(batch.id)})
 
+    @staticmethod
     def _recovered_budget(
-        self, now: datetime
+        now: datetime, spec: bud.BudgetSpec
     ) -> Callable[[bud.BudgetState | None], tuple[bud.BudgetState, None]]:
         def change(state: bud.BudgetState | None) -> tuple[bud.BudgetState, None]:
-            return bud.recovered(self.spec, state or bud.full_budget(self.spec, now)), None
+            return bud.recovered(spec, state or bud.full_budget(spec, now)), None
 
         return change
 

@@ -118,3 +118,23 @@ def test_a_real_429_halves_only_that_operations_budget(
     assert budgets["patch"].scale == 0.5
     assert "feed" not in budgets
     assert db.store.channel_row(CHANNEL).budget is None  # the account budget is not used
+
+
+def test_an_operations_budget_grows_back_after_a_429_with_each_accepted_batch(
+    db: Db, make_worker: MakeWorker, clock: FixedClock
+) -> None:
+    db.add({"a": (1, 5)})
+    worker, fake = make_worker(capabilities=CAPS)
+    fake.script(Fault(kind=FaultKind.RATE_LIMIT, retry_after=None))
+    worker.run_once()
+    assert db.store.operation_budgets(CHANNEL)["patch"].scale == 0.5
+    scales = []
+    for i in range(6):
+        clock.advance(seconds=120)
+        db.set_desired("a", 10 + i % 2, clock.now())
+        worker.run_once()
+        scales.append(round(db.store.operation_budgets(CHANNEL)["patch"].scale, 6))
+    assert len(fake.call_log) == 7  # the refused call, then one accepted patch a pass
+    assert scales == [0.6, 0.7, 0.8, 0.9, 1.0, 1.0]  # recover_step 0.1 per success, capped at 1
+    assert "feed" not in db.store.operation_budgets(CHANNEL)  # only the operation used recovers
+    assert db.store.channel_row(CHANNEL).budget is None  # the account budget is still unused
