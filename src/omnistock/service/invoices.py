@@ -261,8 +261,23 @@ def correct(
     document must have its KSeF number (a correction is sent only after the original).
     """
     with uow:
+        _lock_chain(uow, invoice_no)
         target = _latest(uow, invoice_no)
         return _correct_in(uow, target, reason, lines_after, now, config, kind)
+
+
+def _lock_chain(uow: InvoiceUnitOfWork, number: str) -> None:
+    """Lock the original invoice of ``number``'s correction chain (PostgreSQL row lock), the row
+    :func:`correct_closed_order` locks too: a manual correction and the worker's never both
+    correct the same state; the later one corrects the earlier one's result."""
+    stored = uow.invoices.by_number(number)
+    if stored is None:
+        raise UnknownInvoice(f"no invoice {number!r}", field="number")
+    while (link := uow.invoices.corrected_by(stored.id)) is not None:
+        found = uow.invoices.get(link[0])
+        assert found is not None
+        stored = found
+    uow.invoices.get(stored.id, lock=True)
 
 
 def _correct_in(

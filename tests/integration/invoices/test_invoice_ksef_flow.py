@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from invoice_harness import COMPANY, SELLER_NIP, T0, Books
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, text, update
 
 from omnistock.domain.errors import Conflict
 from omnistock.invoicing import fa3
@@ -138,3 +140,52 @@ def test_a_return_is_corrected_with_a_kor_referencing_the_ksef_number(books: Boo
     assert f"<NrFaKorygowanej>{kor.number}</NrFaKorygowanej>" in kor2.xml.decode()
     assert kor2.gross == Decimal("-32.30")
     assert fa3.inspect(kor2.xml).ok
+
+
+@pytest.mark.timeout(60)
+def test_a_manual_correction_waits_for_the_lock_the_worker_takes(books: Books) -> None:
+    """``invoice correct`` locks the chain's original row, as the worker's correction does, so
+    the two never correct the same state (PostgreSQL; SQLite has one writer anyway)."""
+    if books.engine.dialect.name == "sqlite":
+        pytest.skip("one writer on SQLite; the row lock is a PostgreSQL matter")
+    stored = issued(books)
+    send(books, InMemoryKsef(SELLER_NIP, now=lambda: T0))
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def manual() -> None:
+        try:
+            correct(books.uow(), stored.number or "", reason="Zwrot", now=T0, config=books.config)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    with books.engine.connect() as worker:  # the worker's correction holds the row lock
+        with worker.begin():
+            worker.execute(
+                select(invoices.c.id).where(invoices.c.id == stored.id).with_for_update()
+            )
+            thread = threading.Thread(target=manual)
+            thread.start()
+            assert _waits_for_a_lock(books.engine, deadline_s=20)
+            assert not done.is_set()
+    thread.join(timeout=30)
+    assert errors == []
+    with books.uow() as uow:
+        assert uow.invoices.latest_correction(stored.id) is not None
+
+
+def _waits_for_a_lock(engine: Engine, *, deadline_s: float) -> bool:
+    """True once another backend waits on a row lock (polled until the deadline)."""
+    query = text(
+        "select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+        "and query ilike '%for update%'"
+    )
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            if conn.execute(query).scalar():
+                return True
+        time.sleep(0.02)  # polling a condition with a deadline
+    return False
