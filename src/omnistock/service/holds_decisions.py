@@ -10,7 +10,8 @@ covering several channel accounts (made by a stock import) is decided as one uni
   again); items whose value moved since are re-planned and guarded again;
 - reject: each listing's desired goes back to what the channel shows (the last good state; for
   a listing the channel never confirmed, the desired value the held change replaced);
-- re-confirm (after an accepted import of the hold's source): the same values planned again →
+- re-confirm (after an accepted import of the hold's source, produced after the held feed, whose
+  applied rows cover every held SKU): the same values planned again →
   ``auto_cleared`` (sent, when ``auto_clear_on_reconfirm``); other values → ``rejected`` as
   superseded (the new values are guarded on their own).
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from omnistock.domain.errors import Conflict
+from omnistock.domain.ids import Sku
 from omnistock.domain.incidents import IncidentKind
 from omnistock.domain.safety import Hold, HoldStatus, approve, reconfirm, reject
 from omnistock.store.incident_repository import IncidentStore
@@ -86,17 +88,28 @@ def reconfirm_holds(
     *,
     source: str,
     import_id: str,
+    produced_at: datetime,
+    applied: frozenset[Sku],
     now: datetime,
     enabled: bool = True,
 ) -> list[Hold]:
     """After an accepted import of ``source``: pending holds it caused are re-decided.
 
-    Importing the very file that made the hold (same ``import_id``) confirms nothing.
+    Only from what this import counted: a hold is re-decided when every held SKU is in
+    ``applied`` (the SKUs whose listings the import's applied rows decide) and the import was
+    produced after the feed that caused the hold. Importing the very file that made the hold
+    (same ``import_id``), an older or late feed, or one whose rows for the held SKUs were stale
+    or missing, confirms nothing: the hold stays pending.
     """
     decided: list[Hold] = []
     for pending in safety.holds(status=HoldStatus.PENDING):
         if not pending.cause.startswith(f"import:{source}:") or pending.cause == import_id:
             continue
+        caused_at = safety.produced_at(pending.cause)
+        if caused_at is None or produced_at <= caused_at:
+            continue  # not newer than the held feed
+        if any(h.change.sku not in applied for h in pending.items):
+            continue  # this import did not count every held SKU
         try:
             result = _reconfirm_one(safety, incidents, pending.id, import_id, now, enabled)
         except Conflict:

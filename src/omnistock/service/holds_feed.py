@@ -12,7 +12,8 @@
    one critical incident — committed with the import, or not at all;
 3. ``accepted`` — after the commit: the feed is recorded in the source's history, with when it
    reported each SKU (a SKU it stops reporting keeps its value and becomes stale, never 0), and
-   the source's older pending holds are re-confirmed or superseded.
+   the source's older pending holds are re-confirmed or superseded — only by a feed produced
+   after the held one whose applied rows cover every held SKU.
 
 The dispatcher's guard still judges every change-set before it leaves (``holds_guard``): a mass
 drop that builds up at push time on one account is held for that account.
@@ -211,8 +212,13 @@ class FeedGate:
         produced_at: datetime,
         now: datetime,
         skus: frozenset[Sku] = frozenset(),
+        applied: frozenset[Sku] = frozenset(),
     ) -> list[Hold]:
-        """Record the accepted feed and the SKUs it reported; re-confirm the source's holds."""
+        """Record the accepted feed and the SKUs it reported; re-confirm the source's holds.
+
+        ``applied``: the SKUs whose listings this import's applied rows decide (rows skipped as
+        stale and SKUs it did not report confirm nothing).
+        """
         self.safety.record_reported(source, skus, at=produced_at)
         self.safety.add_feed(
             source=source,
@@ -227,6 +233,8 @@ class FeedGate:
             self.incidents,
             source=source,
             import_id=import_id,
+            produced_at=produced_at,
+            applied=applied,
             now=now,
             enabled=self.thresholds.auto_clear_on_reconfirm,
         )

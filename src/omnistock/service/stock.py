@@ -7,12 +7,13 @@ of the kits containing them) are recomputed in the same transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from omnistock.domain.allocation import allocate_sku
+from omnistock.domain.bundles import Bundle
 from omnistock.domain.csvfile import read_csv
 from omnistock.domain.errors import InvalidFile, InvalidValue, UnknownSku, UnknownWarehouse
 from omnistock.domain.ids import ChannelId, Sku, WarehouseId
@@ -219,6 +220,7 @@ class FeedGate(Protocol):
         produced_at: datetime,
         now: datetime,
         skus: frozenset[Sku],
+        applied: frozenset[Sku],
     ) -> object: ...
 
 
@@ -244,7 +246,8 @@ def import_stock(
     maximum age: rejected with an incident, nothing changed), the listing changes it makes are
     judged by the safety guard in the same transaction (a mass drop on any channel account:
     every account's changes wait in one hold, with one critical incident), and an accepted
-    import re-confirms the source's pending holds.
+    import re-confirms the source's pending holds — only from the rows it applied (a stale or
+    missing row confirms nothing), and only when it was produced after the held feed.
     """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     import_id = f"import:{source}:{digest[:16]}"
@@ -262,6 +265,7 @@ def import_stock(
         changed = recompute_in(uow, {m.sku for m in applied}, now=now) if applied else 0
         if gate is not None and changed:
             gate.judge(uow, before, import_id=import_id, now=now)
+        counted = _counted_skus({m.sku for m in applied}, uow.products.bundles())
         uow.commit()
     if gate is not None:
         skus = frozenset(r.sku for r in rows)
@@ -272,6 +276,7 @@ def import_stock(
             produced_at=produced,
             now=now,
             skus=skus,
+            applied=counted,
         )
     return ImportSummary(
         rows=len(rows),
@@ -282,6 +287,20 @@ def import_stock(
         stale=len(recorded.stale),
         stale_rows=tuple(StaleRow.of(s) for s in recorded.stale),
     )
+
+
+def _counted_skus(applied: set[Sku], bundles: Mapping[Sku, Bundle]) -> frozenset[Sku]:
+    """SKUs whose listings this import's applied rows decide: the applied SKUs and every kit
+    all of whose components (through nested kits) are among them."""
+    counted = set(applied)
+    grew = True
+    while grew:
+        grew = False
+        for kit in bundles.values():
+            if kit.sku not in counted and all(c.sku in counted for c in kit.components):
+                counted.add(kit.sku)
+                grew = True
+    return frozenset(counted)
 
 
 def _gate_check(

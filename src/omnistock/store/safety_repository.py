@@ -167,6 +167,15 @@ class SafetyStore:
         with self._tx() as conn:
             return int(conn.execute(query).scalar_one())
 
+    def produced_at(self, import_id: str) -> datetime | None:
+        """When the feed ``import_id`` was produced (the latest, if accepted more than once)."""
+        F = safety_feed_history.c
+        query = select(func.max(F.produced_at)).where(
+            F.import_id == import_id, F.accepted.is_(True)
+        )
+        with self._tx() as conn:
+            return utc(conn.execute(query).scalar())
+
     def latest_import(self, *, since: datetime) -> str | None:
         """The id of the newest accepted import at or after ``since`` (any source)."""
         F = safety_feed_history.c
