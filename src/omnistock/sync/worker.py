@@ -5,7 +5,8 @@ account, each with its own DB connections from the engine's pool and its own lea
 breaker rows), so a slow channel (an Amazon feed poll) never delays another channel's push; the
 pass ends when every account is done, then each ``tick`` hook is called with the pass's ``now``
 (e.g. the safety watch and notifications); a failing hook is logged and never stops the pass. An
-account that raises does not stop the others; the first error is raised again once all finished.
+account that raises does not stop the others nor the ticks (on threads and in serial mode alike);
+the first error is raised again once all accounts and ticks finished.
 
 ``run`` keeps one loop per account (``interval_s`` between its passes, waiting on the stop
 event — never a bare sleep) plus the main loop for tick hooks and the reconciler (every
@@ -28,6 +29,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from omnistock.channels.base import ChannelAdapter
@@ -92,9 +94,12 @@ class Worker:
         }
 
     def run_once(self) -> list[ChannelRun]:
+        """One pass of every account, then the tick hooks; an account's error is raised last."""
         now = self.clock.now()
-        runs = self._each(lambda d: d.run(now))
+        runs, errors = self._each(lambda d: d.run(now))
         self._tick(now)
+        if errors:
+            raise errors[0]
         return runs
 
     def _tick(self, now: datetime) -> None:
@@ -104,32 +109,38 @@ class Worker:
             except Exception:
                 log.exception("tick hook failed", extra={"holder": self.holder})
 
-    def _each(self, work: Callable[[Dispatcher], ChannelRun]) -> list[ChannelRun]:
-        """``work`` for every dispatcher, concurrently when the store allows; in name order."""
+    def _each(
+        self, work: Callable[[Dispatcher], ChannelRun]
+    ) -> tuple[list[ChannelRun], list[BaseException]]:
+        """``work`` for every dispatcher, concurrently when the store allows, else one by one.
+
+        An account that raises is logged and never stops the others: the runs of the accounts
+        that finished (in name order) and the errors (in the order they happened) are returned.
+        """
         dispatchers = list(self.dispatchers.values())
-        if not self.threads or len(dispatchers) < 2:
-            return [work(d) for d in dispatchers]
         results: dict[str, ChannelRun] = {}
         errors: list[BaseException] = []
 
         def serve(d: Dispatcher) -> None:
             try:
                 results[d.channel] = work(d)
-            except BaseException as exc:  # re-raised below, after every account finished
+            except BaseException as exc:  # returned, after every account finished
                 log.exception("channel pass failed", extra={"channel": d.channel})
                 errors.append(exc)
 
-        threads = [
-            threading.Thread(target=serve, args=(d,), name=f"sync-{d.channel}", daemon=True)
-            for d in dispatchers
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors:
-            raise errors[0]
-        return [results[d.channel] for d in dispatchers]
+        if not self.threads or len(dispatchers) < 2:
+            for d in dispatchers:
+                serve(d)
+        else:
+            threads = [
+                threading.Thread(target=serve, args=(d,), name=f"sync-{d.channel}", daemon=True)
+                for d in dispatchers
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        return [results[d.channel] for d in dispatchers if d.channel in results], errors
 
     def reconcile(self, channel: str | None = None) -> list[ReconcileReport]:
         now = self.clock.now()
@@ -166,25 +177,31 @@ class Worker:
         """One account's loop: its passes and its reconciles, never overlapping."""
         last_reconcile = self.clock.now()
         while not stop.is_set():
+            due = self._due(last_reconcile, loop)
             try:
-                d.run(self.clock.now())
-                if self._due(last_reconcile, loop):
-                    reconcile(d, self.clock.now())
+                self._account_pass(d, reconcile_due=due)
+                if due:
                     last_reconcile = self.clock.now()
             except Exception:
                 log.exception("sync pass failed", extra={"channel": d.channel})
             stop.wait(loop.interval_s)
 
+    def _account_pass(self, d: Dispatcher, *, reconcile_due: bool) -> ChannelRun:
+        run = d.run(self.clock.now())
+        if reconcile_due:
+            reconcile(d, self.clock.now())
+        return run
+
     def _serial(self, stop: threading.Event, loop: LoopSettings) -> None:
+        """Every account one after the other, each guarded, then the ticks, pass after pass."""
         last_reconcile = self.clock.now()
         while not stop.is_set():
-            try:
-                self.run_once()
-                if self._due(last_reconcile, loop):
-                    self.reconcile()
-                    last_reconcile = self.clock.now()
-            except Exception:
-                log.exception("sync pass failed", extra={"holder": self.holder})
+            now = self.clock.now()
+            due = self._due(last_reconcile, loop)
+            self._each(partial(self._account_pass, reconcile_due=due))
+            if due:
+                last_reconcile = self.clock.now()
+            self._tick(now)
             stop.wait(loop.interval_s)
 
     def _due(self, last: datetime, loop: LoopSettings) -> bool:
