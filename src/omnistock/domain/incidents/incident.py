@@ -59,6 +59,8 @@ class IncidentKind(StrEnum):
     UNLINKED_ORDER = "unlinked_order"
     INVOICE_REJECTED = "invoice_rejected"
     HEARTBEAT_MISSING = "heartbeat_missing"
+    PASS_FAILED = "pass_failed"
+    """A channel account whose sync passes keep failing, or whose thread hung or died."""
     NOTIFY_FAILED = "notify_failed"
     RULE_UPCOMING = "rule_upcoming"
     """Offers that will break a marketplace rule taking effect soon (one per rule)."""
