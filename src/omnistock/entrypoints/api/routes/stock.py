@@ -12,6 +12,7 @@ from omnistock.entrypoints.api.auth import Operator, Viewer
 from omnistock.entrypoints.api.render import plain
 from omnistock.entrypoints.api.routes.models import MAX_QTY, CsvUpload, Strict
 from omnistock.entrypoints.api.state import api_state
+from omnistock.service import holds as holds_service
 from omnistock.service import stock
 
 __all__ = ["router"]
@@ -94,15 +95,21 @@ def import_file(request: Request, body: StockImportIn, who: Operator) -> dict[st
     """Import ``sku,warehouse,on_hand`` rows (all or none; the same file twice changes nothing).
 
     Rows older (``observed_at``) than their stored level are skipped and listed in
-    ``stale_rows``; the others apply.
+    ``stale_rows``; the others apply. The safety guard's feed gate runs as for the CLI: an
+    empty, truncated or too old feed is refused (422 naming ``feed``, nothing changed), a mass
+    drop waits in one hold, and the source's feed history and re-confirmation are kept.
     """
     app = api_state(request).app
+    gate = holds_service.safety_parts(
+        app.engine, app.settings.section("safety"), clock=app.clock.now
+    ).gate
     summary = stock.import_stock(
         app.uow(),
         body.csv,
         source=body.source,
         actor=who.actor,
         now=app.clock.now(),
+        gate=gate,
         produced_at=body.observed_at,
     )
     result: dict[str, Any] = plain(summary)
