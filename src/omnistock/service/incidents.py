@@ -84,8 +84,25 @@ def dead_item_occurrences(sync: SyncStore, *, now: datetime) -> list[Occurrence]
     return [_engine_occurrence(row) for row in sync.unannounced_incidents(now=now)]
 
 
+PASS_PROBLEMS = {
+    "pass_failed": "sync passes failing",
+    "pass_stale": "sync pass hung",
+    "thread_died": "sync thread died",
+}
+"""Sync incident kinds the worker records about an account's passes → incident subject."""
+
+
 def _engine_occurrence(row: Mapping[str, object]) -> Occurrence:
-    """A dead item, or an account whose credentials were refused (critical: nothing syncs)."""
+    """A dead item, or an account whose credentials were refused or whose passes fail, hang or
+    whose thread died (critical: nothing syncs for that account)."""
+    if row["kind"] in PASS_PROBLEMS:
+        return Occurrence(
+            kind=IncidentKind.PASS_FAILED,
+            severity=Severity.CRITICAL,
+            subject=PASS_PROBLEMS[str(row["kind"])],
+            channel=str(row["channel"]),
+            detail=str(row["message"]),
+        )
     if row["kind"] == "auth_failure":
         return Occurrence(
             kind=IncidentKind.AUTH_FAILURE,

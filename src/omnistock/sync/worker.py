@@ -37,7 +37,7 @@ from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.dispatcher import ChannelRun, Dispatcher, SyncConfig
 from omnistock.sync.reconciler import ReconcileReport, reconcile
 
-__all__ = ["Clock", "LoopSettings", "Worker", "default_holder"]
+__all__ = ["AccountHealth", "Clock", "LoopSettings", "Worker", "default_holder"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,26 @@ def default_holder() -> str:
 class LoopSettings:
     interval_s: float = 1.0
     reconcile_every_s: float | None = 900.0
+    stale_after_s: float = 300.0
+    """An account pass still running after this long is reported (``pass_stale``)."""
+
+
+@dataclass(slots=True, kw_only=True)
+class AccountHealth:
+    """What the worker knows of one account's passes (``Worker.health``; read under its lock)."""
+
+    failures: int = 0
+    """Failed passes in a row (0 after a pass that finished without error)."""
+    last_error: str | None = None
+    last_finished: datetime | None = None
+    """When the last pass ended, failed or not."""
+    last_ok: datetime | None = None
+    running_since: datetime | None = None
+    """Start of the pass now running (None between passes)."""
+    stale_reported: bool = False
+    death_reported: bool = False
+    restarts: int = 0
+    """Times the account's thread was found dead and started again."""
 
 
 class Worker:
@@ -74,8 +94,14 @@ class Worker:
         config: SyncConfig | None = None,
         rng: random.Random | None = None,
         tick: Sequence[Callable[[datetime], object]] = (),
+        fail_after: int = 3,
     ) -> None:
+        if fail_after < 1:
+            raise ValueError(f"fail_after must be at least 1, got {fail_after}")
         self.clock = clock
+        self.store = store
+        self.fail_after = fail_after
+        self._lock = threading.Lock()
         self.tick = list(tick)
         self.holder = holder or default_holder()
         self.threads = store.threads_ok
@@ -92,6 +118,7 @@ class Worker:
             )
             for name, adapter in sorted(adapters.items())
         }
+        self.health = {name: AccountHealth() for name in self.dispatchers}
 
     def run_once(self) -> list[ChannelRun]:
         """One pass of every account, then the tick hooks; an account's error is raised last."""
@@ -123,7 +150,7 @@ class Worker:
 
         def serve(d: Dispatcher) -> None:
             try:
-                results[d.channel] = work(d)
+                results[d.channel] = self._watched(d, work)
             except BaseException as exc:  # returned, after every account finished
                 log.exception("channel pass failed", extra={"channel": d.channel})
                 errors.append(exc)
@@ -156,22 +183,57 @@ class Worker:
         if not self.threads:
             self._serial(stop, loop)
             return
-        accounts = [
-            threading.Thread(
-                target=self._account, args=(d, stop, loop), name=f"sync-{d.channel}", daemon=True
-            )
-            for d in self.dispatchers.values()
-        ]
-        for t in accounts:
-            t.start()
+        accounts = {name: self._start(d, stop, loop) for name, d in self.dispatchers.items()}
         try:
             while not stop.is_set():
-                self._tick(self.clock.now())
+                now = self.clock.now()
+                self.check_accounts(accounts, stop, loop, now)
+                self._tick(now)
                 stop.wait(loop.interval_s)
         finally:
             stop.set()
-            for t in accounts:
+            for t in accounts.values():
                 t.join()
+
+    def _start(self, d: Dispatcher, stop: threading.Event, loop: LoopSettings) -> threading.Thread:
+        thread = threading.Thread(
+            target=self._account, args=(d, stop, loop), name=f"sync-{d.channel}", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def check_accounts(
+        self,
+        accounts: dict[str, threading.Thread],
+        stop: threading.Event,
+        loop: LoopSettings,
+        now: datetime,
+    ) -> None:
+        """Report (and restart) a dead account thread; report a pass running too long."""
+        for name, thread in list(accounts.items()):
+            h = self.health[name]
+            if not thread.is_alive() and not stop.is_set():
+                with self._lock:
+                    h.restarts += 1
+                    h.running_since = None
+                    first, error = not h.death_reported, h.last_error
+                    h.death_reported = True
+                if first:  # once until a pass succeeds again
+                    self._report(name, "thread_died", f"account thread died ({error})", now)
+                accounts[name] = self._start(self.dispatchers[name], stop, loop)
+                continue
+            with self._lock:
+                since = h.running_since
+                stale = (
+                    since is not None
+                    and not h.stale_reported
+                    and (now - since).total_seconds() > loop.stale_after_s
+                )
+                if stale:
+                    h.stale_reported = True
+            if stale and since is not None:
+                at = since.isoformat(timespec="seconds")
+                self._report(name, "pass_stale", f"a pass running since {at}", now)
 
     def _account(self, d: Dispatcher, stop: threading.Event, loop: LoopSettings) -> None:
         """One account's loop: its passes and its reconciles, never overlapping."""
@@ -179,12 +241,47 @@ class Worker:
         while not stop.is_set():
             due = self._due(last_reconcile, loop)
             try:
-                self._account_pass(d, reconcile_due=due)
+                self._watched(d, partial(self._account_pass, reconcile_due=due))
                 if due:
                     last_reconcile = self.clock.now()
             except Exception:
                 log.exception("sync pass failed", extra={"channel": d.channel})
+            except BaseException:  # the thread ends; the main loop reports and restarts it
+                log.critical("account thread stopped", exc_info=True, extra={"channel": d.channel})
+                return
             stop.wait(loop.interval_s)
+
+    def _watched(self, d: Dispatcher, work: Callable[[Dispatcher], ChannelRun]) -> ChannelRun:
+        """``work(d)``, keeping ``health``: a ``pass_failed`` incident after ``fail_after``."""
+        h = self.health[d.channel]
+        with self._lock:
+            h.running_since = self.clock.now()
+        try:
+            run = work(d)
+        except BaseException as exc:
+            now = self.clock.now()
+            with self._lock:
+                h.failures += 1
+                h.last_error = f"{type(exc).__name__}: {exc}"
+                h.last_finished, h.running_since, h.stale_reported = now, None, False
+                failures, error = h.failures, h.last_error
+            if failures == self.fail_after:
+                self._report(d.channel, "pass_failed", f"{failures} passes failed: {error}", now)
+            raise
+        now = self.clock.now()
+        with self._lock:
+            h.failures, h.last_error, h.stale_reported, h.death_reported = 0, None, False, False
+            h.last_finished = h.last_ok = now
+            h.running_since = None
+        return run
+
+    def _report(self, channel: str, kind: str, message: str, now: datetime) -> None:
+        """A sync incident for the alerts watch; a store failure is only logged."""
+        log.error("sync account problem", extra={"channel": channel, "problem": message})
+        try:
+            self.store.record_channel_incident(channel, kind=kind, message=message, now=now)
+        except Exception:
+            log.exception("could not record a sync incident", extra={"channel": channel})
 
     def _account_pass(self, d: Dispatcher, *, reconcile_due: bool) -> ChannelRun:
         run = d.run(self.clock.now())

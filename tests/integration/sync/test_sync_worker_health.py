@@ -7,15 +7,21 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from sync_helpers import T0, Db
 
 from omnistock.channels.base import PushBatch, PushReport
 from omnistock.channels.fake import InMemoryChannel
+from omnistock.domain.incidents import Incident, IncidentKind, Occurrence, Severity
 from omnistock.service.clock import FixedClock
+from omnistock.service.incidents import dead_item_occurrences
+from omnistock.service.notifications import AlertsTick
 from omnistock.store.engine import make_engine
+from omnistock.store.incident_repository import IncidentStore
 from omnistock.store.migrate import upgrade_to_head
+from omnistock.store.safety_repository import SafetyStore
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.worker import LoopSettings, Worker
 
@@ -94,3 +100,158 @@ def test_serial_loop_keeps_serving_later_accounts_and_ticks_while_the_first_fail
         stop.set()
         loop.join(DEADLINE_S)
     assert not loop.is_alive()
+
+
+def _threaded(db: Db, clock: FixedClock, adapters: dict[str, InMemoryChannel], **kw: Any) -> Worker:
+    return Worker(
+        store=db.store, adapters=adapters, clock=clock, holder="w1", rng=random.Random(3), **kw
+    )
+
+
+def test_an_account_failing_fail_after_passes_in_a_row_is_one_critical_incident(
+    db: Db, clock: FixedClock
+) -> None:
+    db.add({"b1": (3, 1)}, channel="a_broken")
+    db.add({"f1": (4, 2)}, channel="fine")
+    adapters = {"a_broken": Broken(name="a_broken"), "fine": InMemoryChannel(name="fine")}
+    worker = _threaded(db, clock, adapters, fail_after=3)
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            worker.run_once()
+    assert dead_item_occurrences(db.store, now=clock.now()) == []  # not yet: 2 of 3
+    with pytest.raises(RuntimeError):
+        worker.run_once()
+    (occurrence,) = dead_item_occurrences(db.store, now=clock.now())
+    assert (occurrence.kind, occurrence.severity) == (IncidentKind.PASS_FAILED, Severity.CRITICAL)
+    assert (occurrence.channel, occurrence.subject) == ("a_broken", "sync passes failing")
+    assert occurrence.detail == "3 passes failed: RuntimeError: adapter bug"
+    with pytest.raises(RuntimeError):
+        worker.run_once()
+    assert dead_item_occurrences(db.store, now=clock.now()) == []  # once per failing streak
+    broken, fine = worker.health["a_broken"], worker.health["fine"]
+    assert (broken.failures, broken.last_ok, broken.last_finished) == (4, None, T0)
+    assert (fine.failures, fine.last_ok, fine.running_since) == (0, T0, None)
+    with pytest.raises(ValueError, match="fail_after"):
+        _threaded(db, clock, adapters, fail_after=0)
+
+
+def test_the_loop_turns_an_always_failing_account_into_an_incident_via_the_alerts_tick(
+    db: Db, clock: FixedClock
+) -> None:
+    db.add({"b1": (5, None)}, channel="bad")
+    db.add({"a1": (5, None)}, channel="good")
+    incidents = IncidentStore(db.engine)
+    alerts = AlertsTick(
+        sync=db.store, safety=SafetyStore(db.engine), incidents=incidents, holder="w1"
+    )
+    adapters = {"bad": Broken(name="bad"), "good": InMemoryChannel(name="good")}
+    worker = _threaded(db, clock, adapters, tick=[alerts])
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=worker.run, args=(stop, LoopSettings(interval_s=0.01, reconcile_every_s=None))
+    )
+    loop.start()
+
+    def failing() -> list[Incident]:
+        return [i for i in incidents.incidents() if i.kind is IncidentKind.PASS_FAILED]
+
+    try:
+        _wait_for(lambda: bool(failing()), "the pass_failed incident")
+        assert db.get("a1", channel="good") == (5, 5)
+    finally:
+        stop.set()
+        loop.join(DEADLINE_S)
+    (incident,) = failing()
+    assert (incident.channel, incident.severity) == ("bad", Severity.CRITICAL)
+
+
+class Gate(InMemoryChannel):
+    """A push that blocks until the test opens the gate (a hung HTTP call)."""
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def push(self, batch: PushBatch) -> PushReport:
+        self.entered.set()
+        if not self.gate.wait(DEADLINE_S):
+            raise AssertionError("the gate was never opened")
+        return super().push(batch)
+
+
+def test_a_pass_hung_longer_than_stale_after_is_reported_once(db: Db, clock: FixedClock) -> None:
+    db.add({"s1": (3, 1)}, channel="hung")
+    db.add({"f1": (4, 2)}, channel="fine")
+    hung = Gate(name="hung")
+    worker = _threaded(db, clock, {"hung": hung, "fine": InMemoryChannel(name="fine")})
+    stop = threading.Event()
+    settings = LoopSettings(interval_s=0.01, reconcile_every_s=None, stale_after_s=60)
+    loop = threading.Thread(target=worker.run, args=(stop, settings))
+    loop.start()
+    found: list[Occurrence] = []
+
+    def seen() -> bool:
+        found.extend(dead_item_occurrences(db.store, now=clock.now()))
+        return bool(found)
+
+    try:
+        assert hung.entered.wait(DEADLINE_S)
+        assert worker.health["hung"].running_since == T0
+        clock.advance(seconds=30)
+        _wait_for(lambda: db.get("f1", channel="fine") == (4, 4), "the other account's push")
+        assert not seen()  # 30 s: not stale yet
+        clock.advance(seconds=31)
+        _wait_for(seen, "the hung pass reported")
+        _wait_for(lambda: worker.health["hung"].stale_reported, "the report noted")
+    finally:
+        hung.gate.set()
+        _wait_for(lambda: db.get("s1", channel="hung") == (3, 3), "the hung push to finish")
+        stop.set()
+        loop.join(DEADLINE_S)
+    (occurrence,) = found
+    assert (occurrence.kind, occurrence.channel) == (IncidentKind.PASS_FAILED, "hung")
+    assert (occurrence.subject, occurrence.detail) == (
+        "sync pass hung",
+        "a pass running since 2026-03-02T09:00:00+00:00",
+    )
+
+
+class Fatal(BaseException):
+    """Not an ``Exception``: ends the account's thread."""
+
+
+class DiesOnce(InMemoryChannel):
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.died = False
+
+    def push(self, batch: PushBatch) -> PushReport:
+        if not self.died:
+            self.died = True
+            raise Fatal("thread killed")
+        return super().push(batch)
+
+
+def test_a_dead_account_thread_is_reported_and_started_again(db: Db, clock: FixedClock) -> None:
+    db.add({"d1": (3, 1)}, channel="dies")
+    db.add({"f1": (4, 2)}, channel="fine")
+    worker = _threaded(db, clock, {"dies": DiesOnce(name="dies"), "fine": InMemoryChannel()})
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=worker.run, args=(stop, LoopSettings(interval_s=0.01, reconcile_every_s=None))
+    )
+    loop.start()
+    try:
+        _wait_for(lambda: db.get("d1", channel="dies") == (3, 3), "the push after the restart")
+    finally:
+        stop.set()
+        loop.join(DEADLINE_S)
+    assert not loop.is_alive()
+    assert worker.health["dies"].restarts == 1
+    (occurrence,) = dead_item_occurrences(db.store, now=clock.now())
+    assert (occurrence.kind, occurrence.channel) == (IncidentKind.PASS_FAILED, "dies")
+    assert (occurrence.subject, occurrence.detail) == (
+        "sync thread died",
+        "account thread died (Fatal: thread killed)",
+    )
