@@ -7,7 +7,8 @@ They share the store's ``metadata`` so the migration-vs-models check covers them
   marked ``info={"personal": <purpose>}`` and declared in ``omnistock.privacy.inventory``; they
   hold sealed tokens (``v1:<key id>:…``: the key id travels with the value, so keys rotate)
   or keyed look-up hashes, never plain values. ``delivered_at``/``closed_at``/``invoiced_at``
-  are the dates retention reads.
+  are the dates retention reads; ``paid_at`` is when the buyer paid as the channel reported it
+  (set the first time seen, never cleared; invoices date ``P_6``/``DataZaplaty`` from it).
 - ``order_lines`` — the lines; ``sku`` is NULL for an offer not linked to a SKU (flagged);
   ``unit_gross``/``currency`` the sale's gross unit price (NULL: imported before it was kept).
 - ``order_cursors`` — per channel account and feed, the durable import position; written in the
@@ -53,6 +54,7 @@ orders = Table(
     Column("merged", Boolean, nullable=False, server_default="0"),
     Column("invoice_requested", Boolean, nullable=False, server_default="0"),
     Column("channel_updated_at", TS),
+    Column("paid_at", TS),
     Column("first_seen_at", TS, nullable=False),
     Column("last_seen_at", TS, nullable=False),
     Column("delivered_at", TS),
