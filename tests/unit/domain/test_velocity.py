@@ -14,6 +14,7 @@ from omnistock.domain.ids import ChannelId
 from omnistock.domain.policy import VelocityLimits
 from omnistock.domain.velocity import Sale, even_shares, rebalance_shares, weighted_sales
 
+from . import velocity_fraction_oracle
 from .strategies import CHANNELS, channel_lists, velocity_limits
 
 A, B, C = (ChannelId(x) for x in ("a", "b", "c"))
@@ -145,3 +146,25 @@ def test_channels_without_history_get_the_floor(
     if any(weights.get(ch, 0) > 0 for ch in channels):
         floor = effective_floor(limits, len(channels))
         assert all(shares[ch] == floor for ch in channels if weights.get(ch, 0) == 0)
+
+
+@given(
+    limits=velocity_limits(),
+    weights=st.dictionaries(
+        st.sampled_from(CHANNELS), st.decimals(-1, 1000, places=6, allow_nan=False)
+    ),
+    previous=st.one_of(
+        st.just({}),  # a first rebalance: no step limit
+        st.dictionaries(st.sampled_from(CHANNELS), st.decimals(0, 1, places=8, allow_nan=False)),
+    ),
+    channels=st.lists(st.sampled_from(CHANNELS), max_size=6),
+)
+@settings(max_examples=300)
+def test_integer_rebalance_equals_the_fraction_oracle(
+    limits: VelocityLimits,
+    weights: dict[ChannelId, Decimal],
+    previous: dict[ChannelId, Decimal],
+    channels: list[ChannelId],
+) -> None:
+    expected = velocity_fraction_oracle.rebalance_shares(weights, previous, channels, limits)
+    assert rebalance_shares(weights, previous, channels, limits) == expected
