@@ -244,3 +244,18 @@ def test_a_drop_is_measured_from_the_window_peak() -> None:
     (held,) = verdict.held
     assert (held.reason, "60 → 0" in held.message) == (HoldReason.LARGE_DROP, True)
     assert ActiveListing(offer_id="x", sku=Sku("s"), quantity=9, peak=4).baseline == 9
+
+
+def test_never_confirmed_listings_going_to_zero_are_a_mass_drop() -> None:
+    """No baseline and no previous value: what the channel shows is unknown, 0 is not safe."""
+    unknown = [change(i, None, 0) for i in range(100)]  # type: ignore[arg-type]
+    verdict = guard_change_set(unknown, [], {})
+    assert verdict.set_held
+    assert len(verdict.held) == 100
+    assert not verdict.send
+
+
+def test_never_confirmed_zeros_explained_by_orders_or_few_are_sent() -> None:
+    unknown = [change(i, None, 0) for i in range(10)]  # type: ignore[arg-type]
+    assert not guard_change_set(unknown, [], sold(dict.fromkeys(range(10), 1))).held
+    assert not guard_change_set(unknown[:2], listings([20] * 10)[2:], {}).held

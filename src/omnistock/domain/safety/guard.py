@@ -17,6 +17,8 @@ listing is not in ``current``; orders for the SKU within the window explain that
 it. Genuine sales that empty many SKUs are therefore not held. For rule 1, listings of
 ``current`` that are not in the change-set but already dropped within the window (sent by an
 earlier pass) count too: a mass drop cut into small change-sets is still one mass drop.
+A listing with neither (never confirmed by the channel, no earlier value) counts as active
+for rule 1, and its change to 0 with no order as suspicious: what the channel shows is unknown.
 """
 
 from __future__ import annotations
@@ -149,8 +151,16 @@ def _mass_suspect(
     explained: ExplainedUnits,
     limits: GuardThresholds,
 ) -> bool:
+    if _unknown(change, baseline):
+        # never confirmed by the channel: what it shows is unknown, so a 0 is not safe
+        return change.quantity == 0 and max(0, explained.get(change.sku, 0)) == 0
     base = baseline_of(change, baseline)
     return _suspect_drop(change.sku, base, change.quantity, explained, limits)
+
+
+def _unknown(change: ProposedChange, baseline: Mapping[str, int]) -> bool:
+    """No quantity to measure from: not in the baseline and no ``previous`` value."""
+    return change.offer_id not in baseline and change.previous is None
 
 
 def _sent_drop(listing: ActiveListing, explained: ExplainedUnits, limits: GuardThresholds) -> bool:
@@ -190,7 +200,9 @@ def _judge_items(
 def _active_count(baseline: Mapping[str, int], proposed: Sequence[ProposedChange]) -> int:
     active = {offer for offer, quantity in baseline.items() if quantity > 0}
     active.update(
-        c.offer_id for c in proposed if c.offer_id not in baseline and (c.previous or 0) > 0
+        c.offer_id
+        for c in proposed
+        if c.offer_id not in baseline and ((c.previous or 0) > 0 or _unknown(c, baseline))
     )
     return len(active)
 
