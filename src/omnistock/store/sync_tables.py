@@ -129,6 +129,7 @@ sync_listing_state = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", TS),
     Column("failed_quantity", Integer),
+    Column("approved_quantity", Integer),  # a released hold's value: not guarded again
     Column("pushed_observed_at", TS),
     Column("error_code", String(100)),
     Column("error_message", Text),
