@@ -13,8 +13,9 @@ the delivery was completed (the order shipped) or, before that, the day the paym
 (art. 106b ust. 1 pkt 4) — written only when it differs from ``P_1``; ``Platnosc/DataZaplaty`` is
 the payment day; a foreign-currency invoice takes the NBP rate of the last working day before the
 tax point, the earlier of payment and delivery (art. 19a ust. 8, art. 31a). The payment moment is
-``orders.paid_at`` when the order store has it, else the channel's timestamp of the order while
-it is ``paid`` (``channel_updated_at``; for a later status it bounds the payment from above).
+``orders.paid_at`` (the payment time the channel reported, kept by order import) when set, else
+the channel's timestamp of the order while it is ``paid`` (``channel_updated_at``; for a later
+status it bounds the payment from above).
 """
 
 from __future__ import annotations

@@ -95,6 +95,8 @@ def apply_observed(
     changed = recompute_in(uow, touched, now=now) if touched else 0
     unlinked = any(line.sku is None for line in lines)
     values = _values(observed, after, unlinked, stale, now)
+    if observed.paid_at is not None and stored.paid_at is None:
+        values["paid_at"] = observed.paid_at  # the first payment time seen; never cleared
     if observed.personal is not None and not stale:
         kept = minimise(observed.personal, observed.invoice_requested, contacts)
         values |= sealer.seal_order(stored.id, kept, lookup=observed.personal)

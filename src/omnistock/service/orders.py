@@ -273,6 +273,7 @@ def _public(order: Any) -> dict[str, Any]:
         "merged": order.merged,
         "invoice_requested": order.invoice_requested,
         "channel_updated_at": _iso(order.channel_updated_at),
+        "paid_at": _iso(order.paid_at),
         "first_seen_at": _iso(order.first_seen_at),
         "last_seen_at": _iso(order.last_seen_at),
         "has_personal": order.has_personal,

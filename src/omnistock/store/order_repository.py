@@ -64,6 +64,7 @@ class StoredOrder:
     last_seen_at: datetime
     sealed: dict[str, str | None]
     lines: tuple[OrderLine, ...] = ()
+    paid_at: datetime | None = None
 
     @property
     def has_personal(self) -> bool:
@@ -85,6 +86,7 @@ class StoredOrder:
             last_seen_at=_utc(row.last_seen_at) or datetime.min.replace(tzinfo=UTC),
             sealed={name: row._mapping[name] for name in SEALED},
             lines=tuple(lines),
+            paid_at=_utc(row.paid_at),
         )
 
 

@@ -91,3 +91,14 @@ def test_foreign_currency_rate_is_of_the_working_day_before_the_payment(books: B
     found = fields(stored)
     assert found["P_6"] == "2026-11-24"
     assert found["KursWaluty"] == "4.21"
+
+
+def test_the_stored_payment_time_wins_over_the_channel_update_time(books: Books) -> None:
+    # paid Monday 23rd 22:30 UTC (Tuesday 24th in Warsaw), the channel's last update on the 26th:
+    # DataZaplaty/P_6 are the payment day and the rate is of the working day before it (23rd)
+    rates = TableRateSource({(cur, day): Decimal(rate) for cur, day, rate in (
+        ("EUR", date(2026, 11, 23), "4.2100"), ("EUR", date(2026, 11, 25), "4.2345"))})  # fmt: skip
+    stored = issued(books, rates=rates, paid_at=datetime(2026, 11, 23, 23, 30, tzinfo=UTC),
+                    channel_updated_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC))  # fmt: skip
+    assert fields(stored) == {"P_1": "2026-11-27", "P_6": "2026-11-24",
+                              "DataZaplaty": "2026-11-24", "KursWaluty": "4.21"}  # fmt: skip

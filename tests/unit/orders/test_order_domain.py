@@ -152,6 +152,7 @@ def test_line_ref_is_bounded() -> None:
     [
         {"external_id": " "},
         {"updated_at": datetime(2026, 1, 1)},  # noqa: DTZ001 — naive on purpose
+        {"paid_at": datetime(2026, 1, 1)},  # noqa: DTZ001 — naive on purpose
         {"lines": (LINE, LINE)},
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -80,6 +81,30 @@ def test_woo_order_with_variation_and_nip_meta() -> None:
     assert order.personal is not None
     assert order.personal.delivery is not None
     assert order.personal.delivery.street == "Lipowa 2"
+
+
+def test_the_payment_time_is_read_from_allegro_and_woocommerce() -> None:
+    paid = FORM | {"payment": {"id": "p-1", "type": "ONLINE",
+                               "finishedAt": "2026-11-24T08:15:30.123Z"}}  # fmt: skip
+    assert parse_checkout_form(ChannelId("allegro"), paid).paid_at == datetime(
+        2026, 11, 24, 8, 15, 30, 123000, tzinfo=UTC
+    )
+    cod = FORM | {"payment": {"id": "p-2", "type": "CASH_ON_DELIVERY", "finishedAt": None}}
+    assert parse_checkout_form(ChannelId("allegro"), cod).paid_at is None
+    assert parse_checkout_form(ChannelId("allegro"), FORM).paid_at is None
+    raw = {
+        "id": 1009,
+        "status": "processing",
+        "date_modified_gmt": "2026-11-27T10:00:00",
+        "date_paid": "2026-11-25T10:05:00",  # the site's time zone: not used
+        "date_paid_gmt": "2026-11-25T09:05:00",
+        "line_items": [{"id": 5, "product_id": 20, "quantity": 1}],
+    }
+    assert parse_woo_order(ChannelId("sklep"), raw).paid_at == datetime(
+        2026, 11, 25, 9, 5, tzinfo=UTC
+    )
+    unpaid = raw | {"status": "on-hold", "date_paid": None, "date_paid_gmt": None}
+    assert parse_woo_order(ChannelId("sklep"), unpaid).paid_at is None
 
 
 def test_amazon_order_reads_the_nested_fulfillment_status() -> None:

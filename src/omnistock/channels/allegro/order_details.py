@@ -229,4 +229,11 @@ def parse_checkout_form(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedO
         personal=_personal(raw, invoice_requested),
         currency=_currency(raw, lines),
         delivery_gross=_money((raw.get("delivery") or {}).get("cost"))[0],
+        paid_at=_paid_at(raw),
     )
+
+
+def _paid_at(raw: Mapping[str, Any]) -> datetime | None:
+    """``payment.finishedAt``: when the buyer's payment completed (absent: not paid, e.g. COD)."""
+    finished = (raw.get("payment") or {}).get("finishedAt")
+    return _time(finished) if finished else None

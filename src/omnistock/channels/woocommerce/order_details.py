@@ -175,4 +175,5 @@ def parse_woo_order(channel: ChannelId, raw: Mapping[str, Any]) -> ObservedOrder
         personal=personal,
         currency=currency,
         delivery_gross=_amount(raw, "shipping_total", "shipping_tax"),
+        paid_at=_gmt(raw["date_paid_gmt"]) if raw.get("date_paid_gmt") else None,
     )

@@ -105,7 +105,8 @@ class ObservedOrder:
     """The current state of an order as one channel account reports it.
 
     ``currency`` and ``delivery_gross`` (the buyer's gross delivery cost) feed invoicing; they
-    are ``None`` when the channel does not report them.
+    are ``None`` when the channel does not report them. ``paid_at`` is when the buyer paid, as
+    the channel reports it (``None``: not paid yet or not reported).
     """
 
     channel: ChannelId
@@ -118,12 +119,15 @@ class ObservedOrder:
     personal: PersonalData | None = None
     currency: str | None = None
     delivery_gross: Decimal | None = None
+    paid_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.external_id.strip():
             raise InvalidValue("an order needs an external id", field="external_id")
         if self.updated_at.tzinfo is None:
             raise InvalidValue("updated-at must be timezone-aware", field="updated_at")
+        if self.paid_at is not None and self.paid_at.tzinfo is None:
+            raise InvalidValue("paid-at must be timezone-aware", field="paid_at")
         ids = [line.line_id for line in self.lines]
         if len(set(ids)) != len(ids):
             raise InvalidValue("an order line id is repeated", field="lines")

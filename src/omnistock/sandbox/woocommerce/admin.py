@@ -71,11 +71,23 @@ class OrderLine(BaseModel):
         return self
 
 
+class MetaEntry(BaseModel):
+    """An order meta entry as a checkout plugin stores it, e.g. ``_billing_nip``."""
+
+    model_config = _Strict
+    key: str = Field(min_length=1, max_length=255)
+    value: str
+
+
 class PlaceOrder(BaseModel):
     model_config = _Strict
     lines: list[OrderLine] = Field(min_length=1)
     status: Literal["pending", "processing", "on-hold", "completed"] = "processing"
     customer_note: str = ""
+    meta_data: list[MetaEntry] = Field(
+        default_factory=list,
+        description='Order meta, e.g. [{"key": "_billing_nip", "value": "5260250274"}] (B2B).',
+    )
 
 
 class StatusChange(BaseModel):
@@ -190,6 +202,10 @@ def admin_routes(shop: WooShop) -> APIRouter:
             raise InvalidValue("order a variation, not the variable product", field="lines")
         order = shop.orders.place(lines, buyer(shop.buyers), request.status, shop.now())
         order.customer_note = request.customer_note
+        order.meta_data = [
+            {"id": i, "key": meta.key, "value": meta.value}
+            for i, meta in enumerate(request.meta_data, start=1)
+        ]
         shop.order_changed(order, "created")
         return render.order(order, shop.base_url)
 

@@ -27,6 +27,7 @@ ORDER_STATUSES = (
     "trash",
 )
 REDUCING = ("processing", "on-hold", "completed")
+PAID = ("processing", "completed")  # wc_get_is_paid_statuses(): date_paid is set on reaching one
 SHIPPING_TOTAL = Decimal("13.99")
 
 
@@ -50,6 +51,7 @@ class Order:
     stock_reduced: bool = False
     shipping_lines: list[dict[str, Any]] = field(default_factory=list)
     refunds: list[dict[str, Any]] = field(default_factory=list)
+    meta_data: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _money(value: Decimal) -> str:
@@ -160,7 +162,7 @@ class OrderBook:
             order.refunds.append(
                 {"id": len(order.refunds) + 1, "reason": "", "total": f"-{order.total}"}
             )
-        if status in REDUCING and order.date_paid is None:
+        if status in PAID and order.date_paid is None:
             order.date_paid = now
         if status == "completed":
             order.date_completed = now

@@ -154,7 +154,7 @@ def order(entry: Order, base: str) -> dict[str, Any]:
         **dates("date_paid", entry.date_paid),
         **dates("date_completed", entry.date_completed),
         "cart_hash": "",
-        "meta_data": [],
+        "meta_data": [dict(meta) for meta in entry.meta_data],
         "line_items": [dict(line) for line in entry.line_items],
         "tax_lines": [],
         "shipping_lines": [dict(line) for line in entry.shipping_lines],
