@@ -33,6 +33,7 @@ from omnistock.store.incident_repository import UnknownIncident, audit_row, utc
 from omnistock.store.order_tables import order_lines, orders
 from omnistock.store.safety_tables import safety_hold_items, safety_holds, safety_incident_events
 from omnistock.store.sql import chunks
+from omnistock.store.sync_repository import approved_desired
 from omnistock.store.sync_tables import sync_batch_items, sync_batches, sync_listing_state
 from omnistock.store.tables import listings
 
@@ -160,7 +161,7 @@ class HoldRows:
         by_reason: dict[str, list[str]] = {}
         for offer_id in existing:
             by_reason.setdefault(reasons[offer_id], []).append(offer_id)
-        held = {"state": "held", "error_code": "held", "updated_at": now}
+        held = {"state": "held", "error_code": "held", "approved_quantity": None, "updated_at": now}
         for reason, offers in by_reason.items():
             for part in chunks(offers):
                 self.conn.execute(
@@ -177,8 +178,12 @@ class HoldRows:
             self.conn.execute(insert(LS), new)
 
     def release(self, channel: str, offer_ids: Iterable[str], *, now: datetime) -> int:
-        """Held → ``approved``: planned again and sent without asking the guard again."""
-        return self._from_held(channel, offer_ids, now, "approved")
+        """Held → ``approved``: planned again and sent without asking the guard again.
+
+        The approved value (desired now) is kept in ``approved_quantity``: a failed push does not
+        lose it; it is cleared when the push succeeds or desired moves to another value.
+        """
+        return self._from_held(channel, offer_ids, now, "approved", approved_desired())
 
     def unhold(self, channel: str, offer_ids: Iterable[str], *, now: datetime) -> int:
         """Held → ``idle``: planned and guarded again."""
@@ -220,14 +225,27 @@ class HoldRows:
         )
         return int(result.rowcount)
 
-    def _from_held(self, channel: str, offer_ids: Iterable[str], now: datetime, state: str) -> int:
+    def _from_held(
+        self,
+        channel: str,
+        offer_ids: Iterable[str],
+        now: datetime,
+        state: str,
+        approved: Any = None,
+    ) -> int:
         changed = 0
         for part in chunks(list(offer_ids)):
             changed += int(
                 self.conn.execute(
                     update(LS)
                     .where(LS.c.channel == channel, LS.c.state == "held", LS.c.offer_id.in_(part))
-                    .values(state=state, error_code=None, error_message=None, updated_at=now)
+                    .values(
+                        state=state,
+                        approved_quantity=approved,
+                        error_code=None,
+                        error_message=None,
+                        updated_at=now,
+                    )
                 ).rowcount
             )
         return changed

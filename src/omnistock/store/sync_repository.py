@@ -21,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 from omnistock.channels.base import PushBatch, PushItem
 from omnistock.domain.ids import ChannelId, Sku
 from omnistock.store.rows import utc as _utc
+from omnistock.store.sql import chunks
 from omnistock.store.sync_tables import (
     sync_attempts,
     sync_batch_items,
@@ -92,6 +93,16 @@ class ItemOutcome:
     next_attempt_at: datetime | None = None
     error_code: str | None = None
     error_message: str | None = None
+
+
+def approved_desired() -> Any:
+    """The listing's current desired, as the approved value of its ``sync_listing_state`` row."""
+    L = listings.c
+    return (
+        select(L.desired)
+        .where(L.channel == LS.c.channel, L.offer_id == LS.c.offer_id)
+        .scalar_subquery()
+    )
 
 
 class SyncStore:
@@ -292,6 +303,7 @@ class SyncStore:
                 L.observed_at,
                 LS.c.pushed_observed_at,
                 LS.c.state,
+                LS.c.approved_quantity,
             )
             .select_from(joined)
             .where(
@@ -308,10 +320,26 @@ class SyncStore:
         if self._pg:
             query = query.with_for_update(of=listings, skip_locked=True)
         with self._tx() as conn:
-            return [self._change(row, now) for row in conn.execute(query).mappings()]
+            rows = list(conn.execute(query).mappings())
+            moved = [
+                r["offer_id"]
+                for r in rows
+                if r["approved_quantity"] is not None and r["approved_quantity"] != r["desired"]
+            ]
+            for part in chunks(moved):  # desired moved since the approval: it no longer holds
+                conn.execute(
+                    update(LS)
+                    .where(LS.c.channel == channel, LS.c.offer_id.in_(part))
+                    .values(approved_quantity=None)
+                )
+            return [self._change(row, now) for row in rows]
 
     @staticmethod
     def _change(row: Any, now: datetime) -> ListingChange:
+        """A dirty listing; ``approved`` while desired is still the value a person approved
+        (kept through failed pushes: a ``retry`` does not lose it)."""
+        approved_quantity = row["approved_quantity"]
+        approved = approved_quantity is not None and approved_quantity == row["desired"]
         return ListingChange(
             offer_id=row["offer_id"],
             sku=row["sku"],
@@ -319,7 +347,7 @@ class SyncStore:
             last_pushed=row["last_pushed"],
             observed_at=_utc(row["observed_at"]) or now,
             pushed_observed_at=_utc(row["pushed_observed_at"]),
-            approved=row["state"] == "approved",
+            approved=approved,
         )
 
     def hold(
@@ -444,7 +472,13 @@ class SyncStore:
             result = conn.execute(
                 update(LS)
                 .where(LS.c.channel == channel, LS.c.state == "held", LS.c.offer_id.in_(offer_ids))
-                .values(state="approved", error_code=None, error_message=None, updated_at=now)
+                .values(
+                    state="approved",
+                    approved_quantity=approved_desired(),
+                    error_code=None,
+                    error_message=None,
+                    updated_at=now,
+                )
             )
             return int(result.rowcount)
 
@@ -636,6 +670,7 @@ class SyncStore:
         }
         if outcome.state == "idle":
             values["pushed_observed_at"] = item.observed_at
+            values["approved_quantity"] = None  # the approved value is on the channel now
             L = listings.c
             conn.execute(
                 update(listings)

@@ -24,6 +24,14 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("sync_listing_state") as batch:
         batch.add_column(sa.Column("approved_quantity", sa.Integer(), nullable=True))
+    # listings released before this column: their approval is the desired value they have now
+    op.execute(
+        "UPDATE sync_listing_state SET approved_quantity = ("
+        " SELECT l.desired FROM listings l"
+        " WHERE l.channel = sync_listing_state.channel"
+        " AND l.offer_id = sync_listing_state.offer_id"
+        ") WHERE state = 'approved'"
+    )
 
 
 def downgrade() -> None:
