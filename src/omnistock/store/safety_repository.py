@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, or_, select
 
 from omnistock.domain.safety import ActiveListing, Hold, HoldStatus
 from omnistock.store.incident_repository import audit_row, utc
@@ -25,7 +25,7 @@ from omnistock.store.safety_tables import (
     safety_incident_events,
     safety_source_skus,
 )
-from omnistock.store.sql import chunks, upsert
+from omnistock.store.sql import chunks, dialect_insert, upsert
 
 __all__ = ["ALL_CHANNELS", "FeedRecord", "SafetyStore"]
 
@@ -154,11 +154,26 @@ class SafetyStore:
             return {r[0]: _ts(r[1]) for r in conn.execute(query).all()}
 
     def record_reported(self, source: str, skus: Iterable[str], *, at: datetime) -> None:
-        """The source reported these SKUs at ``at`` (an accepted import)."""
+        """The source reported these SKUs at ``at`` (an accepted import).
+
+        ``reported_at`` only moves forward: a late, older feed never makes a SKU look fresher
+        than a newer feed already showed it (nor staler).
+        """
         rows = [{"source": source, "sku": sku, "reported_at": at} for sku in sorted(set(skus))]
+        S = safety_source_skus.c
         with self._tx() as conn:
             for part in chunks(rows):
-                upsert(conn, safety_source_skus, part, keys=["source", "sku"])
+                stmt = dialect_insert(conn, safety_source_skus)
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["source", "sku"],
+                        set_={"reported_at": stmt.excluded.reported_at},
+                        where=or_(
+                            S.reported_at.is_(None), S.reported_at < stmt.excluded.reported_at
+                        ),
+                    ),
+                    part,
+                )
 
     def stale_sku_count(self, source: str, *, before: datetime) -> int:
         """SKUs the source reported once but not since ``before`` (stale: unknown, never 0)."""
