@@ -7,7 +7,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, literal_column, or_, select, update
+from sqlalchemy import Connection, bindparam, case, literal_column, or_, select, update
 
 from omnistock.domain.errors import Duplicate
 from omnistock.domain.ids import ChannelId, Sku
@@ -29,7 +29,18 @@ _SET_DESIRED = (
     )
     .values(
         desired=bindparam("b_desired"),
-        observed_at=bindparam("b_observed_at"),
+        # only forward: a writer whose clock is behind (another process or host) must not make
+        # the newer value look older than the last push, or the planner would never send it
+        observed_at=case(
+            (
+                or_(
+                    listings.c.observed_at.is_(None),
+                    listings.c.observed_at < bindparam("b_observed_at"),
+                ),
+                bindparam("b_observed_at"),
+            ),
+            else_=listings.c.observed_at,
+        ),
         updated_at=bindparam("b_observed_at"),
         version=listings.c.version + literal_column("1"),
     )
