@@ -276,3 +276,20 @@ def test_order_carries_polish_buyer_and_line_items(shop) -> None:
     line = fetched["line_items"][0]
     assert (line["product_id"], line["variation_id"], line["quantity"]) == (20, 22, 2)
     assert line["sku"] == "KOSZ-LEN-M"
+
+
+def test_order_meta_and_date_paid_follow_woocommerce(shop) -> None:
+    nip = "5260250274"
+    meta = [{"key": "_billing_nip", "value": nip}]
+    held = _place(shop, "KUBEK-001", status="on-hold", meta_data=meta)
+    fetched = shop.get(f"{API}/orders/{held['id']}").json()
+    assert [(m["key"], m["value"]) for m in fetched["meta_data"]] == [(meta[0]["key"], nip)]
+    assert all(isinstance(m["id"], int) for m in fetched["meta_data"])
+    assert (fetched["date_paid"], fetched["date_paid_gmt"]) == (None, None)  # on-hold: not paid
+    changed = httpx.post(
+        f"{shop.base_url}/_sandbox/orders/{held['id']}/status", json={"status": "processing"}
+    )
+    changed.raise_for_status()
+    paid = shop.get(f"{API}/orders/{held['id']}").json()
+    assert paid["date_paid_gmt"] == paid["date_modified_gmt"]
+    assert _place(shop, "KUBEK-001")["meta_data"] == []
