@@ -97,6 +97,8 @@ def apply_observed(
     values = _values(observed, after, unlinked, stale, now)
     if observed.paid_at is not None and stored.paid_at is None:
         values["paid_at"] = observed.paid_at  # the first payment time seen; never cleared
+    if before is OrderStatus.SHIPPED:
+        values.pop("delivered_at", None)  # the day it shipped (P_6) is not moved by later updates
     if observed.personal is not None and not stale:
         kept = minimise(observed.personal, observed.invoice_requested, contacts)
         values |= sealer.seal_order(stored.id, kept, lookup=observed.personal)

@@ -121,4 +121,5 @@ def test_woocommerce_b2b_order_keeps_nip_and_payment_day_on_its_invoice(shop: Sh
     for raw in (later, later | {"date_paid_gmt": "2099-01-01T00:00:00"}):
         receive_order(shop.uow, shop.feeds["woocommerce"], json.loads(json.dumps(raw)),
                       sealer=shop.sealer, contacts=shop.contacts, clock=shop.clock)  # fmt: skip
-        assert _utc(_row(shop, "woocommerce", str(body["id"])).paid_at) == paid_at
+        kept = _row(shop, "woocommerce", str(body["id"]))
+        assert (_utc(kept.paid_at), _utc(kept.delivered_at)) == (paid_at, shipped_at)
