@@ -51,16 +51,26 @@ class SafetyGuard:
         """Holds and errors for ``changes``; stored with their incidents in one transaction.
 
         A change to a listing that a pending hold keeps (e.g. a batch was in flight when a stock
-        import held it) is never sent: it waits for that hold's decision.
+        import held it) is never sent: it waits for that hold's decision. Its ``held`` state is
+        written in the transaction that found the hold pending (the hold rows locked), so a
+        decision made meanwhile either comes first (the listing is not held) or after (it lets
+        the listing go): a listing is never left held without a pending hold. The holds
+        returned are already recorded (``recorded=True``).
         """
         if not changes:
             return []
         with self.safety.transaction() as rows:
-            kept = rows.pending_offers(channel)
+            kept = rows.pending_offers(channel, lock=True)
+            waits = {
+                c.offer_id: f"waits for hold {kept[c.offer_id]}"
+                for c in changes
+                if c.offer_id in kept
+            }
+            if waits:
+                rows.mark_held(channel, waits, now=now)
         waiting = [
-            DispatchHold(offer_id=c.offer_id, reason=f"waits for hold {kept[c.offer_id]}")
-            for c in changes
-            if c.offer_id in kept
+            DispatchHold(offer_id=offer, reason=reason, recorded=True)
+            for offer, reason in waits.items()
         ]
         verdict = self.judge(channel, [c for c in changes if c.offer_id not in kept], now)
         if verdict.clean:
@@ -102,7 +112,10 @@ def _proposed(channel: str, change: ListingChange) -> ProposedChange:
 
 
 def _dispatch_holds(verdict: GuardVerdict) -> list[DispatchHold]:
-    held = [DispatchHold(offer_id=h.change.offer_id, reason=h.message) for h in verdict.held]
+    held = [
+        DispatchHold(offer_id=h.change.offer_id, reason=h.message, recorded=True)
+        for h in verdict.held
+    ]  # marked held with their hold in the guard's transaction
     errors = [
         DispatchHold(
             offer_id=e.change.offer_id,

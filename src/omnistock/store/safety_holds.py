@@ -142,14 +142,21 @@ class HoldRows:
         )
         return {(r.channel, r.offer_id) for r in self.conn.execute(query)}
 
-    def pending_offers(self, channel: str) -> dict[str, str]:
-        """``offer_id → hold id`` of the channel's listings kept by a pending hold."""
+    def pending_offers(self, channel: str, *, lock: bool = False) -> dict[str, str]:
+        """``offer_id → hold id`` of the channel's listings kept by a pending hold.
+
+        ``lock``: the pending holds' rows are locked until the transaction ends (PostgreSQL
+        ``FOR UPDATE``; SQLite transactions are ``BEGIN IMMEDIATE``), so no decision lands
+        between this read and what the caller writes on the strength of it.
+        """
         I, H = safety_hold_items.c, safety_holds.c  # noqa: E741
         query = (
             select(I.offer_id, H.id)
             .select_from(safety_hold_items.join(safety_holds, H.id == I.hold_id))
             .where(H.status == HoldStatus.PENDING.value, I.channel == channel)
         )
+        if lock and self._pg:
+            query = query.with_for_update(of=safety_holds)
         return {r[0]: r[1] for r in self.conn.execute(query)}
 
     def mark_held(self, channel: str, reasons: dict[str, str], *, now: datetime) -> None:

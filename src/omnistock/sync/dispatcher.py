@@ -81,6 +81,7 @@ class Hold:
     reason: str
     error: bool = False  # an impossible value (sanity): ``error``, not ``held``
     quantity: int | None = None
+    recorded: bool = False  # the guard already stored ``held`` (with its hold, atomically)
 
 
 Guard = Callable[[str, Sequence[ListingChange], datetime], Sequence[Hold]]
@@ -285,8 +286,9 @@ class Dispatcher:
         verdict = self.config.guard(self.channel, asked, now)
         holds = {h.offer_id: h.reason for h in verdict if not h.error}
         errors = {h.offer_id: h.reason for h in verdict if h.error}
-        if holds:
-            self.store.hold(self.channel, holds, now=now)
+        unrecorded = {h.offer_id: h.reason for h in verdict if not h.error and not h.recorded}
+        if unrecorded:
+            self.store.hold(self.channel, unrecorded, now=now)
         if errors:
             failed = {h.offer_id: h.quantity for h in verdict if h.error and h.quantity is not None}
             self.store.hold(self.channel, errors, now=now, state="error", quantities=failed)
