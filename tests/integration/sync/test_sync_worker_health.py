@@ -157,7 +157,7 @@ def test_the_loop_turns_an_always_failing_account_into_an_incident_via_the_alert
 
     try:
         _wait_for(lambda: bool(failing()), "the pass_failed incident")
-        assert db.get("a1", channel="good") == (5, 5)
+        _wait_for(lambda: db.get("a1", channel="good") == (5, 5), "the good account's push")
     finally:
         stop.set()
         loop.join(DEADLINE_S)
@@ -200,6 +200,8 @@ def test_a_pass_hung_longer_than_stale_after_is_reported_once(db: Db, clock: Fix
         assert worker.health["hung"].running_since == T0
         clock.advance(seconds=30)
         _wait_for(lambda: db.get("f1", channel="fine") == (4, 4), "the other account's push")
+        fine = worker.health["fine"]  # its passes go on: the next ones start at T0 + 30 s
+        _wait_for(lambda: (fine.last_finished or T0) > T0, "a pass of the other account after 30 s")
         assert not seen()  # 30 s: not stale yet
         clock.advance(seconds=31)
         _wait_for(seen, "the hung pass reported")
