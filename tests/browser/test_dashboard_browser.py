@@ -7,6 +7,8 @@ go to ``docs/screenshots/``. The settled demo, holds and incidents: ``test_settl
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -38,7 +40,14 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# the README's pictures are refreshed only on request (OMNISTOCK_SCREENSHOTS=1): a plain test
+# run leaves the checkout unchanged
+SHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("OMNISTOCK_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "omnistock-screenshots"
+)
+SHOTS.mkdir(parents=True, exist_ok=True)
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 PRODUCTS = [
     ("KUB-01", "Kubek ceramiczny 300 ml", 24),

@@ -102,7 +102,10 @@ class Tour:
             store=self.parts.sync, adapters=adapters, clock=self.clock, holder="demo",
             config=config, rng=random.Random(self.rng.random()), tick=[self.alerts],
         )  # fmt: skip
-        self.worker.run_once()  # the first pass: every channel already shows what it should
+        # linking accounts: read what every channel shows (its offers were listed before
+        # omnistock came), so the guard has a baseline and nothing already right is re-sent
+        self.worker.reconcile()
+        self.worker.run_once()
 
     # -- one cycle ---------------------------------------------------------------------------
     def cycle(self, buyers: int) -> None:
