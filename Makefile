@@ -35,8 +35,12 @@ system-deps:
 	  apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
 	  || echo "warning: could not install chromium/fonts-dejavu-core (need root and apt)"
 
+# Two pytest workers (pytest-xdist): the machines here have 2 cores and most tests wait on I/O;
+# every test has its own database (SQLite file or PostgreSQL schema) and free loopback ports.
+# `make test PYTEST_WORKERS=0` runs them in one process.
+PYTEST_WORKERS ?= 2
 test: lint system-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25; rc=$$?; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=25; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
