@@ -25,6 +25,22 @@ _F, _I, _L = Purpose.FULFILMENT, Purpose.INVOICING, Purpose.LOOKUP
 _C, _O = LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION
 _D, _LI = Purpose.DIAGNOSTICS, LegalBasis.LEGITIMATE_INTEREST
 
+
+def _lookup_hash(
+    column: str, identifier: IdentifierKind, *, description: str, hash_of: str | None = None
+) -> PersonalField:
+    """A keyed look-up hash (HMAC) of an identifier: it finds a person's rows on request."""
+    return PersonalField(
+        column=column,
+        purpose=_L,
+        basis=_O,
+        format=FieldFormat.HASH,
+        identifier=identifier,
+        hash_of=hash_of,
+        description=description,
+    )
+
+
 ORDERS = PersonalTable(
     name="orders",
     id_column="id",
@@ -62,32 +78,23 @@ ORDERS = PersonalTable(
             basis=_C,
             description="buyer's phone, only if the configuration needs it (courier)",
         ),
-        PersonalField(
-            column="buyer_email_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.EMAIL,
+        _lookup_hash(
+            "buyer_email_hash",
+            IdentifierKind.EMAIL,
             hash_of="buyer_email",
             description="keyed hash of the e-mail (also when the e-mail is not kept), to find "
             "a person's data on request",
         ),
-        PersonalField(
-            column="buyer_phone_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.PHONE,
+        _lookup_hash(
+            "buyer_phone_hash",
+            IdentifierKind.PHONE,
             hash_of="buyer_phone",
             description="keyed hash of the phone number (also when the number is not kept), "
             "to find a person's data on request",
         ),
-        PersonalField(
-            column="buyer_ref_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.CUSTOMER,
+        _lookup_hash(
+            "buyer_ref_hash",
+            IdentifierKind.CUSTOMER,
             description="keyed hash of the channel's buyer id (e.g. allegro:123456)",
         ),
     ),
@@ -107,28 +114,19 @@ INVOICES = PersonalTable(
             format=FieldFormat.BYTES,
             description="the FA(3) invoice document: buyer's name, NIP and address",
         ),
-        PersonalField(
-            column="buyer_email_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.EMAIL,
+        _lookup_hash(
+            "buyer_email_hash",
+            IdentifierKind.EMAIL,
             description="the order's keyed e-mail hash, to find the invoice on request",
         ),
-        PersonalField(
-            column="buyer_phone_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.PHONE,
+        _lookup_hash(
+            "buyer_phone_hash",
+            IdentifierKind.PHONE,
             description="the order's keyed phone hash, to find the invoice on request",
         ),
-        PersonalField(
-            column="buyer_ref_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.CUSTOMER,
+        _lookup_hash(
+            "buyer_ref_hash",
+            IdentifierKind.CUSTOMER,
             description="the order's keyed hash of the channel's buyer id",
         ),
     ),
@@ -146,20 +144,14 @@ ORDER_QUARANTINE = PersonalTable(
             basis=_LI,
             description="the channel's raw order as received: may hold every buyer field",
         ),
-        PersonalField(
-            column="buyer_email_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.EMAIL,
+        _lookup_hash(
+            "buyer_email_hash",
+            IdentifierKind.EMAIL,
             description="keyed hash of the e-mail found in the payload, to find it on request",
         ),
-        PersonalField(
-            column="buyer_phone_hash",
-            purpose=_L,
-            basis=_O,
-            format=FieldFormat.HASH,
-            identifier=IdentifierKind.PHONE,
+        _lookup_hash(
+            "buyer_phone_hash",
+            IdentifierKind.PHONE,
             description="keyed hash of the phone number found in the payload",
         ),
     ),
