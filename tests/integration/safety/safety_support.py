@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, insert, update
 
+from omnistock.channels.fake import InMemoryChannel
 from omnistock.domain.incidents import NotificationPolicy, Via
 from omnistock.service.clock import FixedClock
 from omnistock.service.holds import SafetyParts, safety_parts
@@ -74,6 +75,20 @@ def catalog(n: int, seed: int = 7) -> dict[str, int]:
 
 def feed(stock: dict[str, int]) -> str:
     return "sku,warehouse,on_hand\n" + "".join(f"{s},main,{q}\n" for s, q in stock.items())
+
+
+def listed_on_fakes(
+    engine: Engine, n: int, accounts: Sequence[str]
+) -> tuple[dict[str, int], dict[str, InMemoryChannel], FixedClock]:
+    """``n`` SKUs listed as ``o-SKU`` on in-memory ``accounts`` that show the stock already;
+    the clock two hours after ``T0``."""
+    stock = catalog(n)
+    fakes = {name: InMemoryChannel(name=name) for name in accounts}
+    for fake in fakes.values():
+        for sku, qty in stock.items():
+            fake.set_quantity(f"o-{sku}", qty)
+    add_catalog(engine, stock, {name: {s: f"o-{s}" for s in stock} for name in accounts})
+    return stock, fakes, FixedClock(T0 + timedelta(hours=2))
 
 
 def add_catalog(engine: Engine, stock: dict[str, int], offers: dict[str, dict[str, str]]) -> None:

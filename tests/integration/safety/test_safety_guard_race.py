@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from safety_support import T0, add_catalog, catalog, feed, import_feed, mark_synced
+from safety_support import T0, feed, import_feed, listed_on_fakes, mark_synced
 from sqlalchemy import Engine, select, update
 
-from omnistock.channels.fake import InMemoryChannel
 from omnistock.domain.safety import HoldStatus
-from omnistock.service.clock import FixedClock
 from omnistock.service.holds import reject_hold, safety_parts
 from omnistock.store.sync_tables import sync_listing_state
 from omnistock.sync.dispatcher import Hold, SyncConfig
@@ -22,12 +20,8 @@ from omnistock.sync.worker import Worker
 def test_a_person_deciding_between_the_guard_and_the_dispatcher_leaves_nothing_held(
     engine: Engine,
 ) -> None:
-    stock = catalog(30)
-    fake = InMemoryChannel(name="a")
-    for sku, qty in stock.items():
-        fake.set_quantity(f"o-{sku}", qty)
-    add_catalog(engine, stock, {"a": {s: f"o-{s}" for s in stock}})
-    clock = FixedClock(T0 + timedelta(hours=2))
+    stock, fakes, clock = listed_on_fakes(engine, 30, ["a"])
+    fake = fakes["a"]
     parts = safety_parts(engine, {}, clock=clock.now)
     import_feed(engine, parts, feed(stock), T0)
     mark_synced(engine)

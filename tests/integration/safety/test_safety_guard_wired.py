@@ -8,7 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from safety_support import T0, add_catalog, catalog, feed, guarded_worker, import_feed, mark_synced
+from safety_support import (
+    T0,
+    feed,
+    guarded_worker,
+    import_feed,
+    listed_on_fakes,
+    mark_synced,
+)
 from sqlalchemy import Engine, select, update
 
 from omnistock.channels.base import PushItem
@@ -16,7 +23,6 @@ from omnistock.channels.fake import InMemoryChannel
 from omnistock.domain.errors import InvalidFile
 from omnistock.domain.incidents import IncidentKind, IncidentState
 from omnistock.domain.safety import HoldStatus
-from omnistock.service.clock import FixedClock
 from omnistock.service.holds import FeedRejected, approve_hold, reject_hold
 from omnistock.service.incidents import acknowledge_incident, resolve_incident
 from omnistock.service.pause import pause, resume
@@ -31,12 +37,8 @@ N = 40
 @pytest.fixture
 def setup(engine: Engine):
     """A synced catalogue of N SKUs on one in-memory channel, and a guarded worker."""
-    stock = catalog(N)
-    fake = InMemoryChannel(name="fake")
-    for sku, qty in stock.items():
-        fake.set_quantity(f"o-{sku}", qty)
-    add_catalog(engine, stock, {"fake": {s: f"o-{s}" for s in stock}})
-    clock = FixedClock(T0 + timedelta(hours=2))
+    stock, fakes, clock = listed_on_fakes(engine, N, ["fake"])
+    fake = fakes["fake"]
     worker, parts, _tick = guarded_worker(engine, {"fake": fake}, clock)
     import_feed(engine, parts, feed(stock), T0)
     mark_synced(engine)

@@ -9,14 +9,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from safety_support import T0, add_catalog, catalog, feed, guarded_worker, import_feed, mark_synced
+from safety_support import (
+    T0,
+    feed,
+    guarded_worker,
+    import_feed,
+    listed_on_fakes,
+    mark_synced,
+)
 from sqlalchemy import Engine, select, update
 
 from omnistock.channels.fake import InMemoryChannel
 from omnistock.domain.errors import Conflict
 from omnistock.domain.incidents import IncidentKind, IncidentState, Severity
 from omnistock.domain.safety import HoldScope, HoldStatus
-from omnistock.service.clock import FixedClock
 from omnistock.service.holds import approve_hold, reject_hold
 from omnistock.store.incident_repository import IncidentStore
 from omnistock.store.safety_holds import HoldRows
@@ -30,13 +36,7 @@ ACCOUNTS = ("a", "b")
 @pytest.fixture
 def two(engine: Engine):
     """A synced catalogue of N SKUs on two in-memory accounts, and a guarded worker."""
-    stock = catalog(N)
-    fakes = {name: InMemoryChannel(name=name) for name in ACCOUNTS}
-    for fake in fakes.values():
-        for sku, qty in stock.items():
-            fake.set_quantity(f"o-{sku}", qty)
-    add_catalog(engine, stock, {name: {s: f"o-{s}" for s in stock} for name in ACCOUNTS})
-    clock = FixedClock(T0 + timedelta(hours=2))
+    stock, fakes, clock = listed_on_fakes(engine, N, ACCOUNTS)
     worker, parts, _tick = guarded_worker(engine, dict(fakes), clock)
     import_feed(engine, parts, feed(stock), T0)
     mark_synced(engine)

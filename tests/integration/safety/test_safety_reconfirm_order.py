@@ -10,12 +10,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from safety_support import T0, add_catalog, catalog, feed, guarded_worker, mark_synced
+from safety_support import (
+    T0,
+    feed,
+    guarded_worker,
+    listed_on_fakes,
+    mark_synced,
+)
 from sqlalchemy import Engine
 
 from omnistock.channels.fake import InMemoryChannel
 from omnistock.domain.safety import HoldStatus
-from omnistock.service.clock import FixedClock
 from omnistock.service.stock import ImportSummary, import_stock
 from omnistock.store.unit_of_work import SqlUnitOfWork
 
@@ -24,12 +29,8 @@ N = 30
 
 @pytest.fixture
 def synced(engine: Engine):
-    stock = catalog(N)
-    fake = InMemoryChannel(name="a")
-    for sku, qty in stock.items():
-        fake.set_quantity(f"o-{sku}", qty)
-    add_catalog(engine, stock, {"a": {s: f"o-{s}" for s in stock}})
-    clock = FixedClock(T0 + timedelta(hours=2))
+    stock, fakes, clock = listed_on_fakes(engine, N, ["a"])
+    fake = fakes["a"]
     worker, parts, _tick = guarded_worker(engine, {"a": fake}, clock)
 
     def imp(text: str, produced: datetime) -> ImportSummary:

@@ -9,13 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from safety_support import T0, add_catalog, catalog, feed, guarded_worker, import_feed, mark_synced
+from safety_support import (
+    T0,
+    feed,
+    guarded_worker,
+    import_feed,
+    listed_on_fakes,
+    mark_synced,
+)
 from sqlalchemy import Engine, select
 
-from omnistock.channels.fake import InMemoryChannel
 from omnistock.domain.incidents import IncidentKind, Severity
 from omnistock.domain.safety import HoldStatus
-from omnistock.service.clock import FixedClock
 from omnistock.service.holds import safety_parts
 from omnistock.service.incidents import WatchSettings
 from omnistock.service.pause import pause, resume
@@ -26,12 +31,8 @@ N = 20
 
 @pytest.fixture
 def synced(engine: Engine):
-    stock = catalog(N)
-    fake = InMemoryChannel(name="fake")
-    for sku, qty in stock.items():
-        fake.set_quantity(f"o-{sku}", qty)
-    add_catalog(engine, stock, {"fake": {s: f"o-{s}" for s in stock}})
-    clock = FixedClock(T0 + timedelta(hours=2))
+    stock, fakes, clock = listed_on_fakes(engine, N, ["fake"])
+    fake = fakes["fake"]
     worker, parts, tick = guarded_worker(engine, {"fake": fake}, clock)
     import_feed(engine, parts, feed(stock), T0)
     mark_synced(engine)
