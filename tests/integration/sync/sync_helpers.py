@@ -6,6 +6,8 @@ Imported by ``conftest.py`` (fixtures) and by the tests (types, constants).
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, insert, select, update
 
-from omnistock.channels.base import Capabilities
+from omnistock.channels.base import Capabilities, PushBatch, PushReport
 from omnistock.channels.fake import InMemoryChannel, default_capabilities
 from omnistock.service.clock import FixedClock
 from omnistock.store.sync_repository import SyncStore
@@ -128,3 +130,30 @@ def make_worker(db: Db, clock: FixedClock) -> MakeWorker:
         return worker, fake_channel
 
     return make
+
+
+DEADLINE_S = 20.0
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    """Poll ``condition`` until it holds; fail after ``DEADLINE_S``."""
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)  # polling a condition with a deadline
+
+
+class Gate(InMemoryChannel):
+    """A channel whose pushes block until the test opens the gate (a hung or slow call)."""
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def push(self, batch: PushBatch) -> PushReport:
+        self.entered.set()
+        if not self.gate.wait(DEADLINE_S):
+            raise AssertionError("the gate was never opened")
+        return super().push(batch)

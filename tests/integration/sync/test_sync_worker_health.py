@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import random
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from sync_helpers import T0, Db
+from sync_helpers import DEADLINE_S, T0, Db, Gate, wait_for
 
 from omnistock.channels.base import PushBatch, PushReport
 from omnistock.channels.fake import InMemoryChannel
@@ -24,16 +23,6 @@ from omnistock.store.migrate import upgrade_to_head
 from omnistock.store.safety_repository import SafetyStore
 from omnistock.store.sync_repository import SyncStore
 from omnistock.sync.worker import LoopSettings, Worker
-
-DEADLINE_S = 20.0
-
-
-def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)  # polling a condition with a deadline
 
 
 class Broken(InMemoryChannel):
@@ -80,9 +69,10 @@ def test_serial_loop_keeps_serving_later_accounts_and_ticks_while_the_first_fail
     db.add({"b1": (3, 1)}, channel="a_broken")
     db.add({"f1": (4, 2)}, channel="fine")
     ticks: list[datetime] = []
+    fine = InMemoryChannel(name="fine")
     worker = Worker(
         store=db.store,
-        adapters={"a_broken": Broken(name="a_broken"), "fine": InMemoryChannel(name="fine")},
+        adapters={"a_broken": Broken(name="a_broken"), "fine": fine},
         clock=clock,
         holder="w1",
         rng=random.Random(3),
@@ -93,13 +83,14 @@ def test_serial_loop_keeps_serving_later_accounts_and_ticks_while_the_first_fail
         target=worker.run, args=(stop, LoopSettings(interval_s=0.01, reconcile_every_s=None))
     )
     loop.start()
-    try:
-        _wait_for(lambda: len(ticks) >= 2, "two passes' ticks")
-        _wait_for(lambda: db.get("f1", channel="fine") == (4, 4), "the later account's push")
+    try:  # the in-memory database has one connection: the loop owns it until it stops
+        wait_for(lambda: len(ticks) >= 2, "two passes' ticks")
+        wait_for(lambda: fine.quantity("f1") == 4, "the later account's push")
     finally:
         stop.set()
         loop.join(DEADLINE_S)
     assert not loop.is_alive()
+    assert db.get("f1", channel="fine") == (4, 4)
 
 
 def _threaded(db: Db, clock: FixedClock, adapters: dict[str, InMemoryChannel], **kw: Any) -> Worker:
@@ -156,28 +147,13 @@ def test_the_loop_turns_an_always_failing_account_into_an_incident_via_the_alert
         return [i for i in incidents.incidents() if i.kind is IncidentKind.PASS_FAILED]
 
     try:
-        _wait_for(lambda: bool(failing()), "the pass_failed incident")
-        _wait_for(lambda: db.get("a1", channel="good") == (5, 5), "the good account's push")
+        wait_for(lambda: bool(failing()), "the pass_failed incident")
+        wait_for(lambda: db.get("a1", channel="good") == (5, 5), "the good account's push")
     finally:
         stop.set()
         loop.join(DEADLINE_S)
     (incident,) = failing()
     assert (incident.channel, incident.severity) == ("bad", Severity.CRITICAL)
-
-
-class Gate(InMemoryChannel):
-    """A push that blocks until the test opens the gate (a hung HTTP call)."""
-
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
-        self.entered = threading.Event()
-        self.gate = threading.Event()
-
-    def push(self, batch: PushBatch) -> PushReport:
-        self.entered.set()
-        if not self.gate.wait(DEADLINE_S):
-            raise AssertionError("the gate was never opened")
-        return super().push(batch)
 
 
 def test_a_pass_hung_longer_than_stale_after_is_reported_once(db: Db, clock: FixedClock) -> None:
@@ -199,16 +175,16 @@ def test_a_pass_hung_longer_than_stale_after_is_reported_once(db: Db, clock: Fix
         assert hung.entered.wait(DEADLINE_S)
         assert worker.health["hung"].running_since == T0
         clock.advance(seconds=30)
-        _wait_for(lambda: db.get("f1", channel="fine") == (4, 4), "the other account's push")
+        wait_for(lambda: db.get("f1", channel="fine") == (4, 4), "the other account's push")
         fine = worker.health["fine"]  # its passes go on: the next ones start at T0 + 30 s
-        _wait_for(lambda: (fine.last_finished or T0) > T0, "a pass of the other account after 30 s")
+        wait_for(lambda: (fine.last_finished or T0) > T0, "a pass of the other account after 30 s")
         assert not seen()  # 30 s: not stale yet
         clock.advance(seconds=31)
-        _wait_for(seen, "the hung pass reported")
-        _wait_for(lambda: worker.health["hung"].stale_reported, "the report noted")
+        wait_for(seen, "the hung pass reported")
+        wait_for(lambda: worker.health["hung"].stale_reported, "the report noted")
     finally:
         hung.gate.set()
-        _wait_for(lambda: db.get("s1", channel="hung") == (3, 3), "the hung push to finish")
+        wait_for(lambda: db.get("s1", channel="hung") == (3, 3), "the hung push to finish")
         stop.set()
         loop.join(DEADLINE_S)
     (occurrence,) = found
@@ -245,7 +221,7 @@ def test_a_dead_account_thread_is_reported_and_started_again(db: Db, clock: Fixe
     )
     loop.start()
     try:
-        _wait_for(lambda: db.get("d1", channel="dies") == (3, 3), "the push after the restart")
+        wait_for(lambda: db.get("d1", channel="dies") == (3, 3), "the push after the restart")
     finally:
         stop.set()
         loop.join(DEADLINE_S)

@@ -4,41 +4,14 @@ from __future__ import annotations
 
 import random
 import threading
-import time
-from collections.abc import Callable
 
 import pytest
-from sync_helpers import Db
+from sync_helpers import DEADLINE_S, Db, Gate, wait_for
 
 from omnistock.channels.base import PushBatch, PushReport
 from omnistock.channels.fake import InMemoryChannel
 from omnistock.service.clock import FixedClock
 from omnistock.sync.worker import LoopSettings, Worker
-
-DEADLINE_S = 20.0
-
-
-def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)  # polling a condition with a deadline
-
-
-class Gate(InMemoryChannel):
-    """A channel whose pushes block until the test opens the gate (a slow feed upload)."""
-
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
-        self.entered = threading.Event()
-        self.gate = threading.Event()
-
-    def push(self, batch: PushBatch) -> PushReport:
-        self.entered.set()
-        if not self.gate.wait(DEADLINE_S):
-            raise AssertionError("the gate was never opened")
-        return super().push(batch)
 
 
 class Broken(InMemoryChannel):
@@ -63,7 +36,7 @@ def test_a_pass_pushes_a_fast_account_while_a_slow_one_is_still_sending(
     passing.start()
     try:
         assert slow.entered.wait(DEADLINE_S)
-        _wait_for(lambda: db.get("f1", channel="fast") == (4, 4), "the fast account's push")
+        wait_for(lambda: db.get("f1", channel="fast") == (4, 4), "the fast account's push")
         assert fast.quantity("f1") == 4
         assert db.get("s1", channel="a_slow") == (3, 1)  # still in flight
     finally:
@@ -99,14 +72,14 @@ def test_the_loop_keeps_passing_a_fast_account_while_a_slow_push_hangs(
     loop.start()
     try:
         assert slow.entered.wait(DEADLINE_S)
-        _wait_for(lambda: db.get("f1", channel="fast") == (4, 4), "the first fast push")
+        wait_for(lambda: db.get("f1", channel="fast") == (4, 4), "the first fast push")
         db.set_desired("f1", 9, clock.now(), channel="fast")  # a later change, same slow pass
-        _wait_for(lambda: db.get("f1", channel="fast") == (9, 9), "the second fast push")
+        wait_for(lambda: db.get("f1", channel="fast") == (9, 9), "the second fast push")
         assert [r.size for r in fast.call_log] == [1, 1]
         assert not slow.call_log  # the slow account's first push has not returned yet
     finally:
         slow.gate.set()
-        _wait_for(lambda: db.get("s1", channel="a_slow") == (3, 3), "the slow push")
+        wait_for(lambda: db.get("s1", channel="a_slow") == (3, 3), "the slow push")
         stop.set()
         loop.join(DEADLINE_S)
     assert not loop.is_alive()
